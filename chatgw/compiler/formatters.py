@@ -1,0 +1,143 @@
+"""Rendering diagnostics: one small formatter class per output format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import ClassVar, Sequence
+
+from chatgw.compiler.diagnostics import CODES, Diagnostic
+
+
+class Formatter:
+    """Turns diagnostics plus a summary into text for one output format."""
+
+    name: ClassVar[str]
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def render(self, diagnostics: Sequence[Diagnostic], actions: int) -> str:
+        raise NotImplementedError
+
+
+class TextFormatter(Formatter):
+    """Like ruff: the location line, the source line and a caret, then the hint."""
+
+    name = "text"
+
+    def render(self, diagnostics: Sequence[Diagnostic], actions: int) -> str:
+        blocks = [self._one(d) for d in diagnostics]
+        errors, warnings = _counts(diagnostics)
+        if diagnostics:
+            summary = f"Found {errors} error(s) and {warnings} warning(s) in {actions} action(s)."
+        else:
+            summary = f"All checks passed: {actions} action(s) compiled."
+        return "\n\n".join([*blocks, summary]) + "\n"
+
+    def _one(self, d: Diagnostic) -> str:
+        lines = [d.one_line()]
+        source = _source_line(self.root / d.file, d.line)
+        if source is not None:
+            number = str(d.line)
+            lines.append(f"{' ' * len(number)} |")
+            lines.append(f"{number} | {source}")
+            lines.append(f"{' ' * len(number)} | {' ' * (d.column - 1)}^")
+        if d.hint:
+            lines.append(f"  = help: {d.hint}")
+        return "\n".join(lines)
+
+
+class JsonFormatter(Formatter):
+    """The object DESIGN.md section 3 specifies."""
+
+    name = "json"
+
+    def render(self, diagnostics: Sequence[Diagnostic], actions: int) -> str:
+        errors, warnings = _counts(diagnostics)
+        payload = {
+            "diagnostics": [d.as_dict() for d in diagnostics],
+            "summary": {"errors": errors, "warnings": warnings, "actions": actions},
+        }
+        return json.dumps(payload, indent=2) + "\n"
+
+
+class GithubFormatter(Formatter):
+    """GitHub Actions workflow commands: annotations on the pull request's files."""
+
+    name = "github"
+
+    def render(self, diagnostics: Sequence[Diagnostic], actions: int) -> str:
+        lines = []
+        for d in diagnostics:
+            level = "error" if d.severity == "error" else "warning"
+            message = f"{d.code} {d.message}" + (f" ({d.hint})" if d.hint else "")
+            lines.append(
+                f"::{level} file={_escape_property(d.file)},line={d.line},col={d.column},"
+                f"title={d.code}::{_escape_data(message)}"
+            )
+        return "".join(line + "\n" for line in lines)
+
+
+class SarifFormatter(Formatter):
+    """SARIF 2.1.0, for code-scanning dashboards."""
+
+    name = "sarif"
+
+    def render(self, diagnostics: Sequence[Diagnostic], actions: int) -> str:
+        used = sorted({d.code for d in diagnostics})
+        rules = [
+            {
+                "id": code,
+                "name": CODES[code][0],
+                "helpUri": f"docs/diagnostics.md#{code.lower()}",
+                "defaultConfiguration": {"level": CODES[code][1]},
+            }
+            for code in used
+        ]
+        results = [
+            {
+                "ruleId": d.code,
+                "level": d.severity,
+                "message": {"text": d.message + (f" ({d.hint})" if d.hint else "")},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": d.file},
+                            "region": {"startLine": d.line, "startColumn": d.column},
+                        }
+                    }
+                ],
+            }
+            for d in diagnostics
+        ]
+        payload = {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{"tool": {"driver": {"name": "chatgw", "rules": rules}}, "results": results}],
+        }
+        return json.dumps(payload, indent=2) + "\n"
+
+
+FORMATTERS: dict[str, type[Formatter]] = {f.name: f for f in (TextFormatter, JsonFormatter, GithubFormatter, SarifFormatter)}
+
+
+def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    return errors, len(diagnostics) - errors
+
+
+def _source_line(path: Path, line: int) -> str | None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,343 @@
+"""compile_project: config + actions + OpenAPI spec -> one immutable ProjectPlan and diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from chatgw.compiler.binding import bind_call
+from chatgw.compiler.diagnostics import Diagnostic, Location, diagnostic
+from chatgw.compiler.intents import check_intents
+from chatgw.compiler.plans import (
+    HANDOFF,
+    ActionPlan,
+    AuthPlan,
+    CallPlan,
+    HandoffPlan,
+    IdentityPlan,
+    NluPlan,
+    ProjectPlan,
+    ReplyPlan,
+    ServerPlan,
+    SlotPlan,
+    UpstreamPlan,
+)
+from chatgw.compiler.references import Scope, TemplateCheck, check_template
+from chatgw.compiler.safety import literal_secrets
+from chatgw.compiler.slots import build_slot, human_name
+from chatgw.config.loader import SECRET_FIELDS, ActionSource, ProjectSources, load_sources
+from chatgw.config.models import ActionConfig, ProjectConfig
+from chatgw.config.yamlpos import PathKey
+from chatgw.errors import CompileError, SpecError
+from chatgw.openapi.loader import Spec, load_spec
+from chatgw.openapi.model import Operation
+
+_SUCCESS_REPLY_KEYS = {"ok", "2xx"}
+
+
+@dataclass(frozen=True, slots=True)
+class CompileResult:
+    plan: ProjectPlan | None  # None when there are errors
+    diagnostics: tuple[Diagnostic, ...]
+    spec: Spec | None = None
+    action_count: int = 0
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "warning")
+
+
+def compile_project(
+    config_path: Path,
+    *,
+    spec_path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    cache_dir: Path | None = None,
+) -> CompileResult:
+    """Compile a deployment. Raises ConfigError/SpecError only when it cannot run at all."""
+    sources = load_sources(Path(config_path), environ)
+    diagnostics = list(sources.diagnostics)
+    config = sources.config
+    if config is None:
+        return CompileResult(None, _sorted(diagnostics), None, len(sources.actions))
+    spec = _load_spec(sources, config, spec_path, cache_dir)
+    if sources.config_doc is not None:
+        diagnostics.extend(literal_secrets(sources.config_doc, SECRET_FIELDS))
+    if not sources.actions:
+        diagnostics.append(
+            diagnostic(
+                "CGW109",
+                f"no action files found in {config.actions}",
+                sources.config_doc.at(("actions",)) if sources.config_doc else _nowhere(sources),
+                hint="add actions/<name>.yaml files, or run `chatgw init --spec ...`",
+            )
+        )
+    plans: list[ActionPlan] = []
+    for source in sources.actions:
+        action_plan, found = compile_action(source, spec)
+        diagnostics.extend(found)
+        if action_plan is not None:
+            plans.append(action_plan)
+    diagnostics.extend(check_intents(sources.actions))
+    diagnostics.extend(_identity_from_message(sources, plans))
+    diagnostics = _sorted(diagnostics)
+    has_errors = any(d.severity == "error" for d in diagnostics)
+    plan = None if has_errors else _project_plan(sources.root, config, tuple(plans))
+    return CompileResult(plan, tuple(diagnostics), spec, len(sources.actions))
+
+
+def load_project(config_path: Path, **options: Any) -> ProjectPlan:
+    """Compile and return the plan, or raise CompileError carrying the diagnostics."""
+    result = compile_project(config_path, **options)
+    if result.plan is None:
+        raise CompileError(result.diagnostics)
+    return result.plan
+
+
+def compile_action(source: ActionSource, spec: Spec) -> tuple[ActionPlan | None, list[Diagnostic]]:
+    """Bind one action file to the spec; the plan is None when the file has errors."""
+    model = source.model
+    if model is None:
+        return None, []
+    doc = source.doc
+    found: list[Diagnostic] = list(literal_secrets(doc))
+    kinds = [key for key in ("call", "steps", "answer") if getattr(model, key) is not None]
+    if len(kinds) != 1:
+        message = "has none of call:, steps: or answer:" if not kinds else f"has both {' and '.join(kinds)}"
+        where = doc.at((kinds[1],), key=True) if len(kinds) > 1 else doc.at(())
+        found.append(diagnostic("CGW108", f"action '{source.name}' {message}", where, hint="give exactly one of call:, steps: or answer:"))
+        return None, found
+    raw = doc.data
+    calls: list[tuple[PathKey, Mapping[str, Any], str | None, str | None]] = []
+    if model.call is not None:
+        calls.append((("call",), raw["call"], None, None))
+    for index, step in enumerate(model.steps or []):
+        calls.append((("steps", index), raw["steps"][index], step.as_, step.when))
+    slot_names = frozenset(model.slots)
+    checked = TemplateCheck()
+    steps: list[CallPlan] = []
+    feeds: dict[str, Mapping[str, Any]] = {}
+    earlier: dict[str, Operation] = {}
+    for base, call_data, name, when in calls:
+        reference = str(call_data.get("operation"))
+        operation = spec.operation(reference)
+        if operation is None:
+            close = spec.suggest(reference)
+            hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else "use an operationId or \"METHOD /path\" from the spec"
+            found.append(diagnostic("CGW201", f"unknown operation '{reference}'", doc.at((*base, "operation")), hint))
+            continue
+        binding = bind_call(operation, call_data, doc, base)
+        found.extend(binding.diagnostics)
+        for slot, (_, schema) in binding.feeds.items():
+            feeds.setdefault(slot, schema)
+        scope = Scope(slots=slot_names, steps=dict(earlier))
+        for path, template in binding.templates:
+            check_template(template, scope, doc, path, checked)
+        if when is not None:
+            check_template(when, scope, doc, (*base, "when"), checked, expression=True)
+        if name is not None:
+            if name in earlier:
+                found.append(diagnostic("CGW104", f"two steps are named '{name}'", doc.at((*base, "as")), hint="give each step its own as: name"))
+            earlier[name] = operation
+        steps.append(
+            CallPlan(
+                operation=operation,
+                path=dict(call_data.get("path") or {}),
+                query=dict(call_data.get("query") or {}),
+                headers=dict(call_data.get("headers") or {}),
+                body=call_data.get("body"),
+                name=name,
+                when=when,
+            )
+        )
+    last = steps[-1].operation if steps else None
+    plain = Scope(slots=slot_names)
+    if isinstance(model.confirm, str):
+        check_template(model.confirm, plain, doc, ("confirm",), checked)
+    if model.answer is not None:
+        check_template(model.answer, plain, doc, ("answer",), checked)
+    reply = _reply_plan(model, doc, found)
+    for key, text in model.reply.items():
+        if text == HANDOFF:
+            continue
+        scope = Scope(
+            slots=slot_names,
+            steps=dict(earlier),
+            response=last,
+            response_allowed=True,
+            check_response_body=_is_success_key(key),
+        )
+        check_template(text, scope, doc, ("reply", key), checked)
+    found.extend(checked.diagnostics)
+    slots = _slot_plans(model, feeds, doc, found)
+    for name in sorted(slot_names - checked.slots_used):
+        found.append(
+            diagnostic(
+                "CGW304",
+                f"slot '{name}' is never used in a request or a message",
+                doc.at(("slots", name), key=True),
+                hint=f"use it as {{{{ slots.{name} }}}} or remove it",
+            )
+        )
+    confirm = _confirm(model, steps, slots, doc, found)
+    if any(d.severity == "error" for d in found) or (model.answer is None and not steps):
+        return None, found
+    plan = ActionPlan(
+        name=source.name,
+        description=model.description,
+        source=doc.file,
+        examples=tuple(model.intent.examples),
+        keywords=tuple(model.intent.keywords),
+        patterns=tuple(model.intent.patterns),
+        slots=slots,
+        confirm=confirm,
+        steps=tuple(steps),
+        answer=model.answer,
+        reply=reply,
+        tags=tuple(model.tags),
+        operation_tags=tuple(dict.fromkeys(tag for step in steps for tag in step.operation.tags)),
+    )
+    return plan, found
+
+
+def _slot_plans(model: ActionConfig, feeds: Mapping[str, Any], doc: Any, found: list[Diagnostic]) -> tuple[SlotPlan, ...]:
+    plans = []
+    for name, config in model.slots.items():
+        if config.pattern is not None:
+            try:
+                re.compile(config.pattern)
+            except re.error as error:
+                found.append(diagnostic("CGW305", f"slot '{name}' has an invalid pattern: {error}", doc.at(("slots", name, "pattern"))))
+                continue
+        plans.append(build_slot(name, config, feeds.get(name)))
+    return tuple(plans)
+
+
+def _reply_plan(model: ActionConfig, doc: Any, found: list[Diagnostic]) -> ReplyPlan:
+    by_status: dict[int, str] = {}
+    by_class: dict[str, str] = {}
+    ok = default = None
+    for key, text in model.reply.items():
+        label = str(key).strip().lower()
+        if label == "ok":
+            ok = text
+        elif label == "default":
+            default = text
+        elif label.isdigit() and 100 <= int(label) <= 599:
+            by_status[int(label)] = text
+        elif len(label) == 3 and label[0] in "12345" and label[1:] == "xx":
+            by_class[label] = text
+        else:
+            close = difflib.get_close_matches(label, ["ok", "default", "2xx", "4xx", "5xx"], n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'?" if close else "use ok, a status code (404), a class (4xx) or default"
+            found.append(diagnostic("CGW306", f"reply key '{key}' is not an outcome", doc.at(("reply", key), key=True), hint))
+    return ReplyPlan(by_status=by_status, by_class=by_class, ok=ok, default=default)
+
+
+def _confirm(
+    model: ActionConfig, steps: list[CallPlan], slots: tuple[SlotPlan, ...], doc: Any, found: list[Diagnostic]
+) -> str | None:
+    changes = any(step.operation.changes_state for step in steps)
+    if model.confirm is False:
+        if changes:
+            methods = sorted({step.operation.method for step in steps if step.operation.changes_state})
+            found.append(
+                diagnostic(
+                    "CGW502",
+                    f"this action changes state ({', '.join(methods)}) and runs without asking the customer",
+                    doc.at(("confirm",)),
+                    hint="remove 'confirm: false' unless the change is harmless and easy to undo",
+                )
+            )
+        return None
+    if isinstance(model.confirm, str):
+        return model.confirm
+    if model.confirm is True or changes:
+        details = ", ".join(f"{human_name(s.name)}: {{{{ slots.{s.name} }}}}" for s in slots if s.source != "identity")
+        summary = model.description.rstrip(".")
+        summary = summary[0].lower() + summary[1:] if summary else "do this"
+        return f"I'm about to {summary}" + (f" ({details})" if details else "") + ". Shall I go ahead?"
+    return None
+
+
+def _identity_from_message(sources: ProjectSources, plans: list[ActionPlan]) -> list[Diagnostic]:
+    """A slot filled from the message whose name is an identity claim used elsewhere (CGW503)."""
+    claims = {slot.claim for plan in plans for slot in plan.slots if slot.source == "identity"}
+    found = []
+    by_name = {source.name: source for source in sources.actions}
+    for plan in plans:
+        for slot in plan.slots:
+            if slot.source == "message" and slot.name in claims:
+                found.append(
+                    diagnostic(
+                        "CGW503",
+                        f"slot '{slot.name}' is taken from the message, but other actions take it from identity.{slot.name}",
+                        by_name[plan.name].doc.at(("slots", slot.name), key=True),
+                        hint=f"use from: identity.{slot.name} so a customer can only act on their own account",
+                    )
+                )
+    return found
+
+
+def _load_spec(sources: ProjectSources, config: ProjectConfig, override: Path | None, cache_dir: Path | None) -> Spec:
+    path = Path(override) if override is not None else sources.root / config.openapi
+    if not path.is_file():
+        where = f"{sources.config_file}: openapi: {config.openapi}" if override is None else str(override)
+        raise SpecError(f"OpenAPI spec {path} not found ({where}); fix the path in chatgw.yaml")
+    return load_spec(path, cache_dir=cache_dir)
+
+
+def _project_plan(root: Path, config: ProjectConfig, actions: tuple[ActionPlan, ...]) -> ProjectPlan:
+    auth = config.upstream.auth
+    identity = config.identity
+    return ProjectPlan(
+        name=config.name,
+        root=str(root),
+        actions=actions,
+        upstream=UpstreamPlan(
+            base_url=config.upstream.base_url,
+            auth=AuthPlan(type=auth.type, token=auth.token, header=auth.header, username=auth.username, password=auth.password),
+            timeout=config.upstream.timeout,
+            retries=config.upstream.retries,
+        ),
+        identity=IdentityPlan(
+            mode=identity.mode,
+            secret=identity.secret,
+            public_key=identity.public_key,
+            algorithms=("RS256",) if identity.public_key is not None else ("HS256",),
+            audience=identity.audience,
+            issuer=identity.issuer,
+        ),
+        handoff=HandoffPlan(inbox=config.handoff.inbox, webhook=config.handoff.webhook or None, webhook_secret=config.handoff.webhook_secret),
+        nlu=NluPlan(engine=config.nlu.engine, threshold=None if config.nlu.threshold == "auto" else float(config.nlu.threshold)),
+        server=ServerPlan(
+            max_message_chars=config.server.max_message_chars,
+            debug=config.server.debug,
+            operator_token=config.server.operator_token,
+            max_slot_attempts=config.server.max_slot_attempts,
+            max_out_of_scope=config.server.max_out_of_scope,
+        ),
+        store=config.store,
+        tests=config.tests,
+    )
+
+
+def _is_success_key(key: Any) -> bool:
+    label = str(key).strip().lower()
+    return label in _SUCCESS_REPLY_KEYS or (label.isdigit() and label.startswith("2"))
+
+
+def _nowhere(sources: ProjectSources) -> Location:
+    return Location(sources.config_file)
+
+
+def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    unique = list(dict.fromkeys(diagnostics))
+    return sorted(unique, key=lambda d: (d.file != "chatgw.yaml", d.file, d.line, d.column, d.code))

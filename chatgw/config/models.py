@@ -1,0 +1,172 @@
+"""Pydantic models of our two file kinds: `chatgw.yaml` and `actions/<name>.yaml`.
+
+Strict by construction: unknown keys are errors (extra="forbid") and models are frozen.
+The JSON Schema written by `chatgw schema` is generated from these models.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+
+from chatgw.config.secrets import SecretRef
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, arbitrary_types_allowed=True)
+
+
+# Secrets arrive as SecretRef (built by the loader from `${VAR}`); the schema shows a string.
+Secret = Annotated[
+    SecretRef,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$",
+            "description": "a reference to an environment variable, ${NAME}; never the secret itself",
+        }
+    ),
+]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
+_DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+
+
+def parse_duration(value: Any) -> float:
+    """`5s`, `500ms`, `2m`, `1h` or a number of seconds."""
+    if isinstance(value, bool):
+        raise ValueError("must be a duration like 5s or 500ms")
+    if isinstance(value, (int, float)):
+        return float(value)
+    match = _DURATION.match(str(value))
+    if not match:
+        raise ValueError(f"'{value}' is not a duration; write it like 5s, 500ms or 2m")
+    return float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+
+
+# ---------------------------------------------------------------- chatgw.yaml
+
+
+class AuthConfig(_Strict):
+    """How chatgw authenticates to the product API; secrets come from the environment."""
+
+    type: Literal["bearer", "header", "basic", "none"] = "none"
+    token: Secret | None = Field(None, description="bearer token, or the header's value; ${ENV_VAR} only")
+    header: str = Field("Authorization", description="header name, for type: header")
+    username: str | None = None
+    password: Secret | None = Field(None, description="for type: basic; ${ENV_VAR} only")
+
+
+class UpstreamConfig(_Strict):
+    base_url: str = Field(description="scheme, host and base path of the product API")
+    auth: AuthConfig = AuthConfig()
+    timeout: float = Field(5.0, description="per attempt, e.g. 5s or 500ms")
+    retries: int = Field(2, ge=0, le=10, description="only where repeating cannot do a thing twice")
+
+    _duration = field_validator("timeout", mode="before")(lambda cls, value: parse_duration(value))
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"'{value}' is not an http(s) URL; write it like https://api.example.com/v1")
+        return value.rstrip("/")
+
+
+class IdentityConfig(_Strict):
+    """How the host product vouches for the customer: a signed JWT."""
+
+    mode: Literal["jwt", "none"] = "none"
+    secret: Secret | None = Field(None, description="HS256 shared secret; ${ENV_VAR} only")
+    public_key: Secret | None = Field(None, description="RS256 public key (PEM); ${ENV_VAR} only")
+    audience: str | None = None
+    issuer: str | None = None
+
+
+class HandoffConfig(_Strict):
+    inbox: bool = True
+    webhook: str | None = Field(None, description="POST each handoff packet here, signed with HMAC-SHA256")
+    webhook_secret: Secret | None = None
+
+
+class NluConfig(_Strict):
+    engine: Literal["builtin"] = "builtin"
+    threshold: Union[Literal["auto"], float] = "auto"
+
+
+class ServerConfig(_Strict):
+    max_message_chars: int = Field(2000, ge=1)
+    debug: bool = Field(False, description="include the request in chat responses")
+    operator_token: Secret | None = Field(None, description="bearer token for /inbox, /insights and the inbox API")
+    max_slot_attempts: int = Field(3, ge=1)
+    max_out_of_scope: int = Field(3, ge=1)
+
+
+class ProjectConfig(_Strict):
+    """chatgw.yaml"""
+
+    version: Literal[1] = 1
+    name: str
+    openapi: str = Field(description="the product API's OpenAPI spec (YAML or JSON, 3.0 or 3.1)")
+    upstream: UpstreamConfig
+    actions: str = "actions/"
+    identity: IdentityConfig = IdentityConfig()
+    store: str = "sqlite:///chatgw.db"
+    handoff: HandoffConfig = HandoffConfig()
+    nlu: NluConfig = NluConfig()
+    server: ServerConfig = ServerConfig()
+    tests: str = Field("tests/conversations", description="folder of conversation tests for `chatgw test`")
+
+
+# ---------------------------------------------------------------- actions/*.yaml
+
+
+class IntentConfig(_Strict):
+    examples: list[str] = Field(description="what customers say; 10 or more varied ones work best")
+    keywords: list[str] = []
+    patterns: list[str] = Field([], description="regular expressions that select this action")
+
+
+class SlotConfig(_Strict):
+    from_: Any = Field("message", alias="from", description="message | identity.<claim> | a literal value")
+    prompt: str | None = None
+    description: str | None = None
+    type: Literal["string", "integer", "number", "boolean"] | None = None
+    enum: list[Any] | None = None
+    synonyms: dict[str, list[str]] = {}
+    pattern: str | None = None
+    format: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    required: bool = True
+
+
+class CallConfig(_Strict):
+    operation: str = Field(description='an operationId, or "METHOD /path"')
+    path: dict[str, Any] = {}
+    query: dict[str, Any] = {}
+    headers: dict[str, Any] = {}
+    body: Any = None
+
+
+class StepConfig(CallConfig):
+    as_: str = Field(alias="as", description="name of this step's response: steps.<as>.body")
+    when: str | None = Field(None, description="a Jinja expression; the step runs when it is true")
+
+
+class ActionConfig(_Strict):
+    """actions/<name>.yaml; the file stem is the action's name."""
+
+    description: str
+    intent: IntentConfig
+    slots: dict[str, SlotConfig] = {}
+    confirm: Union[str, bool, None] = None
+    call: CallConfig | None = None
+    steps: list[StepConfig] | None = None
+    answer: str | None = None
+    reply: dict[Union[int, str], str] = {}
+    tags: list[str] = []

@@ -1,0 +1,124 @@
+"""YAML with positions: every value keeps the line and column where it was written.
+
+`yaml.compose()` keeps a mark on each node; we build plain Python values from the nodes
+and index each value's position by its path (("slots", "amount", "prompt"), ("steps", 0)).
+Keys are indexed too, so an unknown key is reported at the key itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from chatgw.compiler.diagnostics import Diagnostic, Location, diagnostic
+
+try:  # the C loader is several times faster where libyaml is installed
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the platform's PyYAML build
+    _Loader = yaml.SafeLoader
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class SourceDoc:
+    """A parsed YAML file: its data and where each piece of it was written."""
+
+    file: str  # as shown in diagnostics (relative to the config's folder)
+    data: Any
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    lines: tuple[str, ...] = ()
+
+    def at(self, path: PathKey, *, key: bool = False) -> Location:
+        """The location of the value at `path` (or of its key), else of the nearest parent."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return Location(self.file, *table[probe])
+            if probe in self.values:
+                return Location(self.file, *self.values[probe])
+            probe = probe[:-1]
+        line, column = self.values.get((), (1, 1))
+        return Location(self.file, line, column)
+
+
+def parse_yaml(text: str, file: str) -> tuple[SourceDoc | None, list[Diagnostic]]:
+    """Parse one YAML document; syntax errors and duplicate keys become diagnostics."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or "invalid YAML"
+        context = f" {error.context}" if error.context else ""
+        return None, [
+            diagnostic(
+                "CGW101",
+                f"YAML syntax error: {problem}{context}",
+                Location(file, line, column),
+                hint="check indentation, colons and quotes on this line and the one above",
+            )
+        ]
+    except yaml.YAMLError as error:
+        return None, [diagnostic("CGW101", f"YAML error: {error}", Location(file), hint="fix the YAML syntax")]
+    doc = SourceDoc(file=file, data=None, lines=tuple(text.splitlines()))
+    problems: list[Diagnostic] = []
+    if node is None:
+        doc.data = None
+        return doc, problems
+    doc.data = _build(node, (), doc, problems)
+    return doc, problems
+
+
+def read_yaml(path: Path, file: str) -> tuple[SourceDoc | None, list[Diagnostic]]:
+    """Read and parse a YAML file; an unreadable file is a CGW106 diagnostic."""
+    text, problems = read_text(path, file)
+    return parse_yaml(text, file) if text is not None else (None, problems)
+
+
+def read_text(path: Path, file: str) -> tuple[str | None, list[Diagnostic]]:
+    """A file's text, or a CGW106 diagnostic saying why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8"), []
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        return None, [diagnostic("CGW106", f"cannot read {file}: {reason}", Location(file), hint="check the path")]
+
+
+def _build(node: yaml.Node, path: PathKey, doc: SourceDoc, problems: list[Diagnostic]) -> Any:
+    doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if not isinstance(key, (str, int)):
+                key = str(key)
+            child = (*path, key)
+            where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in result:
+                problems.append(
+                    diagnostic(
+                        "CGW107",
+                        f"duplicate key '{key}'",
+                        Location(doc.file, *where),
+                        hint="YAML keeps only the last one; remove or rename the other",
+                    )
+                )
+            doc.keys[child] = where
+            result[key] = _build(value_node, child, doc, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*path, index), doc, problems) for index, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+_constructor = yaml.SafeLoader("")  # only used for its scalar constructors
+
+
+def _scalar(node: yaml.Node) -> Any:
+    return _constructor.construct_object(node, deep=True)
