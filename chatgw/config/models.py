@@ -46,6 +46,11 @@ def parse_duration(value: Any) -> float:
     return float(match.group(1)) * _DURATION_UNITS[match.group(2)]
 
 
+Duration = Annotated[
+    float,
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$"}]}),
+]
+
 # ---------------------------------------------------------------- chatgw.yaml
 
 
@@ -62,7 +67,7 @@ class AuthConfig(_Strict):
 class UpstreamConfig(_Strict):
     base_url: str = Field(description="scheme, host and base path of the product API")
     auth: AuthConfig = AuthConfig()
-    timeout: float = Field(5.0, description="per attempt, e.g. 5s or 500ms")
+    timeout: Duration = Field(5.0, description="per attempt, e.g. 5s or 500ms")
     retries: int = Field(2, ge=0, le=10, description="only where repeating cannot do a thing twice")
 
     _duration = field_validator("timeout", mode="before")(lambda cls, value: parse_duration(value))

@@ -1,0 +1,5 @@
+"""`python -m chatgw` runs the command line."""
+
+from chatgw.cli import main
+
+main()
