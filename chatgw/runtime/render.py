@@ -1,0 +1,141 @@
+"""Jinja rendering in a sandbox: text templates, native-typed leaves and `when:` tests.
+
+Templates are the operator's; the values in the context (slots, identity claims, upstream
+responses) are data and are never parsed as template source, so a customer typing
+`{{ 7*7 }}` gets exactly that text sent. Undefined names are errors, not empty strings.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Callable, Mapping
+
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.runtime import Undefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from chatgw.errors import RenderError
+
+
+class _Environment(ImmutableSandboxedEnvironment):
+    """The sandbox, with data first: `response.body.items` is the field, not `dict.items`."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, Mapping) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
+def _finalize(value: Any) -> Any:
+    return "" if value is None else value  # an empty optional slot prints as nothing, not "None"
+
+
+_ENV = _Environment(undefined=StrictUndefined, autoescape=False, finalize=_finalize)
+_MARKERS = ("{{", "}}", "{%", "%}", "{#", "#}")
+
+
+def render_text(template: str, context: Mapping[str, Any]) -> str:
+    """Render a template to text; RenderError with a plain reason when it cannot be."""
+    compiled = _template(template)
+    return _guard(lambda: compiled.render(context))
+
+
+def render_value(template: Any, context: Mapping[str, Any]) -> Any:
+    """Render one leaf: `"{{ expr }}"` alone keeps the native type, other strings become text.
+
+    Anything that is not a string (numbers, booleans, None written in YAML) is a literal.
+    """
+    if not isinstance(template, str):
+        return template
+    expression = _lone_expression(template)
+    if expression is not None:
+        return evaluate(expression, context)
+    if not any(marker in template for marker in _MARKERS):
+        return template
+    return render_text(template, context)
+
+
+def render_tree(tree: Any, context: Mapping[str, Any]) -> Any:
+    """Render every leaf of a nested structure of dicts, lists and templates."""
+    if isinstance(tree, Mapping):
+        return {key: render_tree(value, context) for key, value in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        return [render_tree(item, context) for item in tree]
+    return render_value(tree, context)
+
+
+def evaluate(expression: str, context: Mapping[str, Any]) -> Any:
+    """Evaluate a Jinja expression (the body of `{{ ... }}`, or a `when:`) to a Python value."""
+    compiled = _expression(expression.strip())
+    return _guard(lambda: _plain(compiled(**context)))
+
+
+def is_true(expression: str, context: Mapping[str, Any]) -> bool:
+    """Whether a `when:` expression holds; undefined names are errors, not false."""
+    value = evaluate(expression, context)
+    return _guard(lambda: bool(value))
+
+
+@lru_cache(maxsize=2048)
+def _template(source: str) -> Template:
+    try:
+        return _ENV.from_string(source)
+    except TemplateSyntaxError as error:
+        raise RenderError(f"template syntax error: {error.message}") from None
+
+
+@lru_cache(maxsize=2048)
+def _expression(source: str) -> Callable[..., Any]:
+    try:
+        return _ENV.compile_expression(source, undefined_to_none=False)
+    except TemplateSyntaxError as error:
+        raise RenderError(f"expression syntax error in '{source}': {error.message}") from None
+
+
+def _plain(value: Any) -> Any:
+    """Plain JSON-like data: lists for ranges and tuples, text for anything exotic."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, Undefined):
+        str(value)  # StrictUndefined raises only when used; a bare undefined name returns one
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset, range)):
+        return [_plain(item) for item in value]
+    return str(value)
+
+
+def _lone_expression(template: str) -> str | None:
+    stripped = template.strip()
+    if not (stripped.startswith("{{") and stripped.endswith("}}")):
+        return None
+    inner = stripped[2:-2]
+    if inner.startswith("-"):
+        inner = inner[1:]
+    if inner.endswith("-"):
+        inner = inner[:-1]
+    if any(marker in inner for marker in _MARKERS) or not inner.strip():
+        return None
+    return inner
+
+
+def _guard(thunk: Callable[[], Any]) -> Any:
+    try:
+        return thunk()
+    except UndefinedError as error:
+        reason = _undefined_reason(error)
+        raise RenderError(f"template uses something that is not defined: {reason}") from None
+    except SecurityError:
+        raise RenderError("template tried something the sandbox does not allow") from None
+    except TemplateError as error:
+        raise RenderError(f"template error: {error.message or type(error).__name__}") from None
+    except (TypeError, ValueError, ArithmeticError, LookupError) as error:
+        raise RenderError(f"template error: {type(error).__name__}") from None
+
+
+def _undefined_reason(error: UndefinedError) -> str:
+    # Jinja says "'dict object' has no attribute 'x'" or "'x' is undefined"; both name only
+    # the template's own identifiers, never a value.
+    message = error.message or "undefined value"
+    message = message.replace("'dict object' has no attribute", "no field")
+    return message.replace("'None' has no attribute", "an empty value has no field")
