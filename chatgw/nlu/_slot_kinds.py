@@ -1,0 +1,143 @@
+"""What kind of value a slot holds, read from its type, format, pattern, name and description."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from chatgw.compiler.plans import SlotPlan
+from chatgw.nlu._slot_numbers import SECONDS
+
+
+class Kind(Enum):
+    BOOLEAN = "boolean"
+    ENUM = "enum"
+    MONEY = "money"
+    PERCENT = "percent"
+    DURATION = "duration"
+    NUMBER = "number"  # a count or any other number
+    NUMERIC_ID = "numeric id"  # an integer that names something: never money or a duration
+    EMAIL = "email"
+    UUID = "uuid"
+    DATE = "date"
+    DATETIME = "date-time"
+    URI = "uri"
+    PATTERN = "pattern"
+    ID = "id"  # an identifier-like string with no pattern
+    TEXT = "text"  # free text: a reason, a note
+
+    @property
+    def numeric(self) -> bool:
+        return self in _NUMERIC
+
+
+_NUMERIC = frozenset({Kind.MONEY, Kind.PERCENT, Kind.DURATION, Kind.NUMBER, Kind.NUMERIC_ID})
+
+
+@dataclass(frozen=True, slots=True)
+class SlotKind:
+    slot: SlotPlan
+    kind: Kind
+    words: tuple[str, ...]  # the name's meaningful words: project_id -> ("project",)
+    unit: int = 3600  # seconds in one unit of a DURATION slot
+
+
+def classify(slot: SlotPlan) -> SlotKind:
+    """The kind of `slot`, its anchor words and, for durations, its unit."""
+    words = name_words(slot.name)
+    meaningful = tuple(w for w in words if w not in _GENERIC) or words
+    kind, unit = _kind(slot, set(words))
+    return SlotKind(slot, kind, meaningful, unit)
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """`projectId`, `project_id`, `project-id` -> ("project", "id")."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])", " ", name)
+    return tuple(w.lower() for w in re.split(r"[\s_\-.]+", spaced) if w)
+
+
+def label(name: str) -> str:
+    """A slot name in plain words: `project_id` -> "project id"."""
+    return " ".join(name_words(name)) or name
+
+
+_GENERIC = frozenset("id ids the a an of to for in on by num nr no value val is".split())
+_ID_WORDS = frozenset("id ids key code ref reference sku slug handle token number uid".split())
+_TEXT_FORMATS = {
+    "email": Kind.EMAIL, "idn-email": Kind.EMAIL, "uuid": Kind.UUID, "date": Kind.DATE,
+    "date-time": Kind.DATETIME, "uri": Kind.URI, "url": Kind.URI, "iri": Kind.URI,
+}  # fmt: skip
+_MONEY_WORDS = frozenset(
+    "amount credit credits price cost refund fee fees total balance charge payment budget "
+    "spend deposit payout tip subtotal money cents dollars euros".split()
+)
+_PERCENT_WORDS = frozenset("percent percentage pct".split())
+_DURATION_WORDS = frozenset(
+    "duration ttl timeout period expiry expires extension extend delay window lifetime "
+    "interval snooze hold".split()
+)
+_UNIT_WORDS = {
+    "seconds": 1, "second": 1, "secs": 1, "sec": 1, "s": 1,
+    "minutes": 60, "minute": 60, "mins": 60, "min": 60,
+    "hours": 3600, "hour": 3600, "hrs": 3600, "hr": 3600, "h": 3600,
+    "days": SECONDS["day"], "day": SECONDS["day"],
+    "weeks": SECONDS["week"], "week": SECONDS["week"],
+}  # fmt: skip
+_MONEY_TEXT = re.compile(
+    r"[$€£¥₹]|\b(?:currency|usd|eur|gbp|dollars?|euros?|cents?|monetary)\b", re.IGNORECASE
+)
+_PERCENT_TEXT = re.compile(r"%|\bpercent(?:age)?\b", re.IGNORECASE)
+_UNIT_TEXT = re.compile(r"\b(seconds|minutes|hours|days|weeks)\b", re.IGNORECASE)
+
+
+def _kind(slot: SlotPlan, words: set[str]) -> tuple[Kind, int]:
+    description = slot.description or ""
+    if slot.type == "boolean":
+        return Kind.BOOLEAN, 3600
+    if slot.enum:
+        return Kind.ENUM, 3600
+    if slot.type in ("integer", "number"):
+        return _numeric_kind(slot, words, description)
+    if slot.format in _TEXT_FORMATS:
+        return _TEXT_FORMATS[slot.format], 3600
+    if slot.pattern and _compiles(slot.pattern):
+        return Kind.PATTERN, 3600
+    if "email" in words:
+        return Kind.EMAIL, 3600
+    if words & {"url", "uri", "link", "website", "webhook"}:
+        return Kind.URI, 3600
+    if words & _ID_WORDS or slot.name.endswith("Id"):
+        return Kind.ID, 3600
+    return Kind.TEXT, 3600
+
+
+def _numeric_kind(slot: SlotPlan, words: set[str], description: str) -> tuple[Kind, int]:
+    if slot.format in ("money", "currency"):
+        return Kind.MONEY, 3600
+    if slot.format == "percent" or words & _PERCENT_WORDS:
+        return Kind.PERCENT, 3600
+    if unit := next((_UNIT_WORDS[w] for w in words if w in _UNIT_WORDS and len(w) > 1), None):
+        return Kind.DURATION, unit
+    if words & _MONEY_WORDS:
+        return Kind.MONEY, 3600
+    if words & _DURATION_WORDS:
+        described = _UNIT_TEXT.search(description)
+        return Kind.DURATION, _UNIT_WORDS[described[1].lower()] if described else 3600
+    if words & _ID_WORDS - {"number"} or slot.name.endswith("Id"):
+        return Kind.NUMERIC_ID, 3600
+    if _PERCENT_TEXT.search(description):
+        return Kind.PERCENT, 3600
+    if _MONEY_TEXT.search(description):
+        return Kind.MONEY, 3600
+    if described := _UNIT_TEXT.search(description):
+        return Kind.DURATION, _UNIT_WORDS[described[1].lower()]
+    return Kind.NUMBER, 3600
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False  # not a Python regex (e.g. ECMA's \p{L}): read the slot by its name
+    return True
