@@ -40,6 +40,7 @@ def bind_call(operation: Operation, call: Mapping[str, Any], doc: SourceDoc, bas
             parameter = _parameter(operation, str(name), location)
             if parameter is None:
                 binding.diagnostics.append(_unknown_parameter(operation, str(name), location, doc, path))
+                binding.templates.extend(templates_in(value, path))  # their names are still checked
                 continue
             _check_leaf(value, parameter.schema, f"{location} parameter '{name}'", doc, path, binding)
         for parameter in operation.parameters:
@@ -99,6 +100,7 @@ def _check_value_tree(
                     binding.diagnostics.append(
                         diagnostic("CGW205", f"{label} has no field '{key}'", doc.at(child, key=True), hint)
                     )
+                    binding.templates.extend(templates_in(item, child))
                     continue
                 sub = {}
             _check_value_tree(item, sub, f"{label}.{key}", doc, child, binding)
@@ -131,14 +133,36 @@ def _check_leaf(
             binding.feeds.setdefault(expression.split(".", 1)[1], (label, schema))
         return
     if isinstance(value, (dict, list)):
-        for key, item in (value.items() if isinstance(value, dict) else enumerate(value)):
-            _check_leaf(item, {}, f"{label}.{key}", doc, (*path, key), binding)
+        # A mapping or list where the schema wants something else (a scalar, or the other shape).
+        # Wholly literal, it is checked as it is; holding templates, only its shape can be.
+        templates = templates_in(value, path)
+        binding.templates.extend(templates)
+        shape = "object" if isinstance(value, dict) else "array"
+        kind = schemas.type_name(schema) if schema else None
+        if not templates:
+            problem = schemas.check_value(schema, value) if schema else None
+        else:
+            problem = f"must be {_article(kind)} {kind}" if kind is not None and kind != shape else None
+        if problem:
+            got = "a mapping" if shape == "object" else "a list"
+            binding.diagnostics.append(
+                diagnostic("CGW206", f"{label} {problem}, got {got}", doc.at(path), hint=_value_hint(schema, value))
+            )
         return
     problem = schemas.check_value(schema, value) if schema else None
     if problem:
         binding.diagnostics.append(
-            diagnostic("CGW206", f"{label} {problem}, got {value!r}", doc.at(path), hint=_value_hint(schema))
+            diagnostic("CGW206", f"{label} {problem}, got {value!r}", doc.at(path), hint=_value_hint(schema, value))
         )
+
+
+def templates_in(value: Any, path: PathKey) -> list[tuple[PathKey, str]]:
+    """Every template string in a nested value, with its path."""
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in templates_in(item, (*path, key))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in templates_in(item, (*path, index))]
+    return [(path, value)] if is_template(value) else []
 
 
 def _parameter(operation: Operation, name: str, location: str) -> Any:
@@ -187,14 +211,17 @@ def _required_hint(schema: Mapping[str, Any]) -> str:
     return f"add body: with {', '.join(names)}" if names else "add body: {}"
 
 
-def _value_hint(schema: Mapping[str, Any]) -> str | None:
+def _value_hint(schema: Mapping[str, Any], value: Any) -> str | None:
     found = schemas.constraints(schema)
     if "enum" in found:
         return "use one of: " + ", ".join(repr(item) for item in found["enum"])
-    if "type" in found:
-        article = "an" if found["type"][0] in "aeiou" else "a"
-        return f"write {article} {found['type']} value, or use a slot"
-    return None
+    if "type" in found and schemas.check_value({"type": found["type"]}, value) is not None:
+        return f"write {_article(found['type'])} {found['type']} value, or use a slot"
+    return "change the value to one the spec allows, or fill it from a slot"
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in ("a", "e", "i", "o", "u") else "a"
 
 
 def _slot_like(name: str) -> str:

@@ -63,7 +63,11 @@ class JsonFormatter(Formatter):
 
 
 class GithubFormatter(Formatter):
-    """GitHub Actions workflow commands: annotations on the pull request's files."""
+    """GitHub Actions workflow commands: annotations on the pull request's files.
+
+    Paths are relative to the working directory (the checkout, in CI), not to the config's
+    folder, so annotations land on the right file when chatgw.yaml lives in a subfolder.
+    """
 
     name = "github"
 
@@ -73,14 +77,14 @@ class GithubFormatter(Formatter):
             level = "error" if d.severity == "error" else "warning"
             message = f"{d.code} {d.message}" + (f" ({d.hint})" if d.hint else "")
             lines.append(
-                f"::{level} file={_escape_property(d.file)},line={d.line},col={d.column},"
+                f"::{level} file={_escape_property(_from_workdir(self.root, d.file))},line={d.line},col={d.column},"
                 f"title={d.code}::{_escape_data(message)}"
             )
         return "".join(line + "\n" for line in lines)
 
 
 class SarifFormatter(Formatter):
-    """SARIF 2.1.0, for code-scanning dashboards."""
+    """SARIF 2.1.0, for code-scanning dashboards; paths as for GitHub annotations."""
 
     name = "sarif"
 
@@ -103,7 +107,7 @@ class SarifFormatter(Formatter):
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": d.file},
+                            "artifactLocation": {"uri": _from_workdir(self.root, d.file)},
                             "region": {"startLine": d.line, "startColumn": d.column},
                         }
                     }
@@ -133,6 +137,14 @@ def _source_line(path: Path, line: int) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def _from_workdir(root: Path, file: str) -> str:
+    """`file` (relative to the config's folder) relative to the working directory, when below it."""
+    try:
+        return (root / file).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return file
 
 
 def _escape_data(text: str) -> str:

@@ -9,7 +9,7 @@ from chatgw.compiler.diagnostics import Diagnostic, diagnostic
 from chatgw.config.loader import ActionSource
 
 MIN_EXAMPLES = 3
-PLACEHOLDER = re.compile(r"^\s*(todo|tbd|fixme|replace|example( utterance)?\s*\d*|<[^>]*>)\b|replace (me|this)", re.I)
+PLACEHOLDER = re.compile(r"^\s*((todo|tbd|fixme|replace|example( utterance)?\s*\d*)\b|<[^>]*>)|replace (me|this)", re.I)
 
 
 def check_intents(actions: Sequence[ActionSource]) -> list[Diagnostic]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from chatgw.compiler.binding import bind_call
+from chatgw.compiler.binding import bind_call, templates_in
 from chatgw.compiler.diagnostics import Diagnostic, Location, diagnostic
 from chatgw.compiler.intents import check_intents
 from chatgw.compiler.plans import (
@@ -65,16 +65,18 @@ def compile_project(
     sources = load_sources(Path(config_path), environ)
     diagnostics = list(sources.diagnostics)
     config = sources.config
-    if config is None:
+    # Actions are still checked when chatgw.yaml has errors, as long as the spec is known.
+    openapi = _setting(sources, "openapi")
+    if openapi is None and spec_path is None:
         return CompileResult(None, _sorted(diagnostics), None, len(sources.actions))
-    spec = _load_spec(sources, config, spec_path, cache_dir)
+    spec = _load_spec(sources, openapi, spec_path, cache_dir)
     if sources.config_doc is not None:
         diagnostics.extend(literal_secrets(sources.config_doc, SECRET_FIELDS))
-    if not sources.actions:
+    if not sources.action_files:
         diagnostics.append(
             diagnostic(
                 "CGW109",
-                f"no action files found in {config.actions}",
+                f"no action files found in {_setting(sources, 'actions') or 'actions/'}",
                 sources.config_doc.at(("actions",)) if sources.config_doc else _nowhere(sources),
                 hint="add actions/<name>.yaml files, or run `chatgw init --spec ...`",
             )
@@ -89,7 +91,7 @@ def compile_project(
     diagnostics.extend(_identity_from_message(sources, plans))
     diagnostics = _sorted(diagnostics)
     has_errors = any(d.severity == "error" for d in diagnostics)
-    plan = None if has_errors else _project_plan(sources.root, config, tuple(plans))
+    plan = None if has_errors or config is None else _project_plan(sources.root, config, tuple(plans))
     return CompileResult(plan, tuple(diagnostics), spec, len(sources.actions))
 
 
@@ -124,7 +126,8 @@ def compile_action(source: ActionSource, spec: Spec) -> tuple[ActionPlan | None,
     checked = TemplateCheck()
     steps: list[CallPlan] = []
     feeds: dict[str, Mapping[str, Any]] = {}
-    earlier: dict[str, Operation] = {}
+    earlier: dict[str, Operation | None] = {}  # None: a step whose operation is unknown
+    last: Operation | None = None  # the operation whose response `response` is
     for base, call_data, name, when in calls:
         reference = str(call_data.get("operation"))
         operation = spec.operation(reference)
@@ -132,6 +135,17 @@ def compile_action(source: ActionSource, spec: Spec) -> tuple[ActionPlan | None,
             close = spec.suggest(reference)
             hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else "use an operationId or \"METHOD /path\" from the spec"
             found.append(diagnostic("CGW201", f"unknown operation '{reference}'", doc.at((*base, "operation")), hint))
+            # Still check the call's templates, so its slots do not look unused and its name
+            # does not look undefined to later steps.
+            scope = Scope(slots=slot_names, steps=dict(earlier))
+            for section in ("path", "query", "headers", "body"):
+                for path, template in templates_in(call_data.get(section), (*base, section)):
+                    check_template(template, scope, doc, path, checked)
+            if when is not None:
+                check_template(when, scope, doc, (*base, "when"), checked, expression=True)
+            if name is not None:
+                earlier[name] = None
+            last = None
             continue
         binding = bind_call(operation, call_data, doc, base)
         found.extend(binding.diagnostics)
@@ -146,6 +160,7 @@ def compile_action(source: ActionSource, spec: Spec) -> tuple[ActionPlan | None,
             if name in earlier:
                 found.append(diagnostic("CGW104", f"two steps are named '{name}'", doc.at((*base, "as")), hint="give each step its own as: name"))
             earlier[name] = operation
+        last = operation
         steps.append(
             CallPlan(
                 operation=operation,
@@ -157,7 +172,6 @@ def compile_action(source: ActionSource, spec: Spec) -> tuple[ActionPlan | None,
                 when=when,
             )
         )
-    last = steps[-1].operation if steps else None
     plain = Scope(slots=slot_names)
     if isinstance(model.confirm, str):
         check_template(model.confirm, plain, doc, ("confirm",), checked)
@@ -214,7 +228,14 @@ def _slot_plans(model: ActionConfig, feeds: Mapping[str, Any], doc: Any, found: 
             try:
                 re.compile(config.pattern)
             except re.error as error:
-                found.append(diagnostic("CGW305", f"slot '{name}' has an invalid pattern: {error}", doc.at(("slots", name, "pattern"))))
+                found.append(
+                    diagnostic(
+                        "CGW305",
+                        f"slot '{name}' has an invalid pattern: {error}",
+                        doc.at(("slots", name, "pattern")),
+                        hint="check brackets and escapes; quote the pattern in YAML",
+                    )
+                )
                 continue
         plans.append(build_slot(name, config, feeds.get(name)))
     return tuple(plans)
@@ -286,10 +307,19 @@ def _identity_from_message(sources: ProjectSources, plans: list[ActionPlan]) -> 
     return found
 
 
-def _load_spec(sources: ProjectSources, config: ProjectConfig, override: Path | None, cache_dir: Path | None) -> Spec:
-    path = Path(override) if override is not None else sources.root / config.openapi
+def _setting(sources: ProjectSources, key: str) -> str | None:
+    """A path setting of chatgw.yaml, read from the raw file when the file has other errors."""
+    if sources.config is not None:
+        return getattr(sources.config, key)
+    data = sources.config_doc.data if sources.config_doc is not None else None
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _load_spec(sources: ProjectSources, openapi: str | None, override: Path | None, cache_dir: Path | None) -> Spec:
+    path = Path(override) if override is not None else sources.root / str(openapi)
     if not path.is_file():
-        where = f"{sources.config_file}: openapi: {config.openapi}" if override is None else str(override)
+        where = f"{sources.config_file}: openapi: {openapi}" if override is None else str(override)
         raise SpecError(f"OpenAPI spec {path} not found ({where}); fix the path in chatgw.yaml")
     return load_spec(path, cache_dir=cache_dir)
 

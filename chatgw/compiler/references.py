@@ -13,6 +13,7 @@ from chatgw.openapi import schema as schemas
 from chatgw.openapi.model import Operation
 
 _ROOTS_HINT = "templates can read slots.<name>, identity.<claim>, steps.<as>.body and, in replies, response.body"
+_RESULT_FIELDS = ("status", "body", "headers")  # what the runtime puts in `response` and `steps.<as>`
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +21,7 @@ class Scope:
     """The names a template may read where it is used."""
 
     slots: frozenset[str]
-    steps: Mapping[str, Operation] = field(default_factory=dict)  # steps that ran before
+    steps: Mapping[str, Operation | None] = field(default_factory=dict)  # steps that ran before; None: unknown operation
     response: Operation | None = None  # the operation whose response `response` is
     response_allowed: bool = False
     check_response_body: bool = False  # only success replies know the body's schema
@@ -75,14 +76,20 @@ def _check(reference: Reference, scope: Scope, found: TemplateCheck) -> tuple[st
             return None
         name = parts[1]
         if name not in scope.steps:
-            hint = _did_you_mean(name, scope.steps, "steps.") or "a step can only read steps that ran before it"
+            close = difflib.get_close_matches(name, list(scope.steps), n=1, cutoff=0.6)
+            hint = f"did you mean 'steps.{close[0]}'?" if close else "a step can only read the steps that ran before it"
             return "CGW302", f"'steps.{name}' is not an earlier step", hint
-        if len(parts) > 3 and parts[2] == "body":
-            return _body_path(scope.steps[name], parts[3:], f"steps.{name}.body")
+        if len(parts) > 2 and parts[2] not in _RESULT_FIELDS:
+            return _unknown_result_field(f"steps.{name}", parts[2])
+        operation = scope.steps[name]
+        if len(parts) > 3 and parts[2] == "body" and operation is not None:
+            return _body_path(operation, parts[3:], f"steps.{name}.body")
         return None
     if root == "response":
         if not scope.response_allowed:
             return "CGW302", "'response' is only available in reply:", _ROOTS_HINT
+        if len(parts) > 1 and parts[1] not in _RESULT_FIELDS:
+            return _unknown_result_field("response", parts[1])
         if len(parts) > 2 and parts[1] == "body" and scope.check_response_body and scope.response is not None:
             return _body_path(scope.response, parts[2:], "response.body")
         return None
@@ -111,6 +118,12 @@ def _body_path(operation: Operation, parts: tuple[str, ...], label: str) -> tupl
     return None
 
 
+def _unknown_result_field(label: str, part: str) -> tuple[str, str, str]:
+    close = difflib.get_close_matches(part, _RESULT_FIELDS, n=1, cutoff=0.6)
+    hint = f"did you mean '{label}.{close[0]}'?" if close else f"{label} has {', '.join(_RESULT_FIELDS)}"
+    return "CGW302", f"'{label}.{part}' does not exist", hint
+
+
 def _did_you_mean(name: str, known: Any, prefix: str) -> str:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     if close:
@@ -128,12 +141,30 @@ def _line_in(doc: SourceDoc, path: PathKey, template_line: int, reference: Refer
     line += max(template_line - 1, 0)
     if not 0 < line <= len(doc.lines):
         return start
-    column = start.column if line == start.line else 1
     if reference is not None:
-        text = doc.lines[line - 1]
-        index = text.find(reference.dotted)
-        if index < 0:
-            index = text.find(reference.parts[0])
+        # A folded (>) or multi-line plain value joins its lines, so the template's line
+        # number is not the file's: look on that line, then on the value's following lines.
+        for candidate in _value_lines(doc, start.line, line):
+            index = doc.lines[candidate - 1].find(reference.dotted)
+            if index >= 0:
+                return Location(start.file, candidate, index + 1)
+        index = doc.lines[line - 1].find(reference.parts[0])
         if index >= 0:
-            column = index + 1
-    return Location(start.file, line, column)
+            return Location(start.file, line, index + 1)
+    if line == start.line:
+        return Location(start.file, line, start.column)
+    text = doc.lines[line - 1]
+    return Location(start.file, line, len(text) - len(text.lstrip()) + 1)
+
+
+def _value_lines(doc: SourceDoc, first: int, line: int) -> range:
+    """`line` and the lines after it that still belong to the value starting on `first`."""
+    indent = _indent(doc.lines[first - 1])
+    end = line
+    while end < len(doc.lines) and (not doc.lines[end].strip() or _indent(doc.lines[end]) > indent):
+        end += 1
+    return range(line, end + 1)
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))

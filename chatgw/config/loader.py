@@ -48,7 +48,8 @@ class ProjectSources:
     config_file: str
     config_doc: SourceDoc | None
     config: ProjectConfig | None
-    actions: list[ActionSource] = field(default_factory=list)
+    actions: list[ActionSource] = field(default_factory=list)  # the files that could be parsed
+    action_files: tuple[str, ...] = ()  # every action file found, parsed or not
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -83,18 +84,18 @@ def load_sources(config_path: Path, environ: Mapping[str, str] | None = None) ->
     sources.config = _validate(ProjectConfig, data, doc, checked)
     # A value already reported (unset variable, literal secret) is not reported twice.
     sources.diagnostics.extend(d for d in checked if (d.line, d.column) not in reported)
-    actions_dir = root / (sources.config.actions if sources.config else "actions")
+    # Even when chatgw.yaml has errors its actions are loaded, so they can be checked too.
+    setting = sources.config.actions if sources.config else data.get("actions")
+    actions_dir = root / (setting if isinstance(setting, str) else "actions")
     sources.actions = load_actions(actions_dir, root, sources.diagnostics)
+    sources.action_files = tuple(_relative(path, root) for path in action_files(actions_dir))
     return sources
 
 
 def load_actions(actions_dir: Path, root: Path, diagnostics: list[Diagnostic]) -> list[ActionSource]:
     """Every *.yaml / *.yml below `actions_dir`, sorted, one action per file."""
-    if not actions_dir.is_dir():
-        return []
     found: list[ActionSource] = []
-    files = sorted([*actions_dir.rglob("*.yaml"), *actions_dir.rglob("*.yml")])
-    for path in files:
+    for path in action_files(actions_dir):
         shown = _relative(path, root)
         doc, problems = read_yaml(path, shown)
         diagnostics.extend(problems)
@@ -114,6 +115,13 @@ def load_actions(actions_dir: Path, root: Path, diagnostics: list[Diagnostic]) -
             model = _validate(ActionConfig, doc.data, doc, diagnostics)
         found.append(ActionSource(name=path.stem, doc=doc, model=model))
     return found
+
+
+def action_files(actions_dir: Path) -> list[Path]:
+    """The action files below `actions_dir`, sorted; none when it is not a folder."""
+    if not actions_dir.is_dir():
+        return []
+    return sorted([*actions_dir.rglob("*.yaml"), *actions_dir.rglob("*.yml")])
 
 
 def _validate(model: type[BaseModel], data: Any, doc: SourceDoc, diagnostics: list[Diagnostic]) -> Any:

@@ -1,0 +1,78 @@
+"""YAML with positions: every value, key and list item keeps its line and column."""
+
+from __future__ import annotations
+
+from chatgw.config.yamlpos import parse_yaml
+
+TEXT = """\
+description: Reset a key
+intent:
+  examples:
+    - reset my key
+    - "rotate the token"
+slots: {project_id: {prompt: Which project?}}
+reply:
+  ok: >-
+    Done.
+  404: Not found.
+"""
+
+
+def test_yamlpos_values_keep_line_and_column() -> None:
+    doc, problems = parse_yaml(TEXT, "actions/reset.yaml")
+
+    assert problems == [] and doc is not None
+    assert doc.values[("description",)] == (1, 14)
+    assert doc.values[("intent", "examples", 0)] == (4, 7)
+    assert doc.values[("intent", "examples", 1)] == (5, 7)
+    assert doc.values[("slots", "project_id", "prompt")] == (6, 30)
+    assert doc.values[("reply", "ok")] == (8, 7)
+
+
+def test_yamlpos_keys_keep_line_and_column() -> None:
+    doc, _ = parse_yaml(TEXT, "actions/reset.yaml")
+
+    assert doc is not None
+    assert doc.keys[("intent", "examples")] == (3, 3)
+    assert doc.keys[("slots", "project_id")] == (6, 9)
+    assert doc.keys[("reply", 404)] == (10, 3)
+
+
+def test_yamlpos_at_falls_back_to_the_nearest_parent() -> None:
+    doc, _ = parse_yaml(TEXT, "actions/reset.yaml")
+
+    assert doc is not None
+    where = doc.at(("slots", "project_id", "pattern"))
+    assert (where.file, where.line, where.column) == ("actions/reset.yaml", 6, 21)
+    assert doc.at(("intent", "examples"), key=True).line == 3
+    assert (doc.at(()).line, doc.at(()).column) == (1, 1)
+
+
+def test_yamlpos_data_is_plain_python() -> None:
+    doc, _ = parse_yaml(TEXT, "actions/reset.yaml")
+
+    assert doc is not None
+    assert doc.data["intent"]["examples"] == ["reset my key", "rotate the token"]
+    assert doc.data["reply"] == {"ok": "Done.", 404: "Not found."}
+    assert doc.lines[0] == "description: Reset a key"
+
+
+def test_yamlpos_syntax_error_is_a_located_cgw101() -> None:
+    doc, problems = parse_yaml("a: 1\nb: [1, 2\nc: 3\n", "chatgw.yaml")
+
+    assert doc is None
+    assert [(d.code, d.file, d.line, d.severity) for d in problems] == [("CGW101", "chatgw.yaml", 3, "error")]
+    assert problems[0].message.startswith("YAML syntax error: ")
+
+
+def test_yamlpos_duplicate_key_is_cgw107_at_the_second_key() -> None:
+    doc, problems = parse_yaml("a: 1\nb:\n  c: 2\n  c: 3\n", "x.yaml")
+
+    assert doc is not None and doc.data == {"a": 1, "b": {"c": 3}}
+    assert [(d.code, d.line, d.column) for d in problems] == [("CGW107", 4, 3)]
+
+
+def test_yamlpos_empty_document_has_no_data() -> None:
+    doc, problems = parse_yaml("# nothing here\n", "x.yaml")
+
+    assert problems == [] and doc is not None and doc.data is None
