@@ -1,0 +1,7 @@
+"""The conversation turn: understand -> fill slots -> confirm -> run -> reply."""
+
+from chatgw.engine.engine import Engine
+from chatgw.engine.state import ConversationState
+from chatgw.engine.turn import ActionRun, Candidate, Turn, TurnResult
+
+__all__ = ["ActionRun", "Candidate", "ConversationState", "Engine", "Turn", "TurnResult"]

@@ -1,0 +1,360 @@
+"""The per-conversation state machine: idle -> collecting -> confirming -> executing -> idle,
+plus handoff, which only the server (a human agent resolving it) leaves.
+
+The dialogue decides; it does no I/O. `advance` reads one message and either answers it or
+marks the step to run an action; the engine runs it and hands the outcome to `finish`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping
+
+from chatgw.compiler.plans import ActionPlan, ProjectPlan, SlotPlan
+from chatgw.engine import form, phrases
+from chatgw.engine.state import ConversationState
+from chatgw.engine.turn import ActionRun, ConversationOutcome
+from chatgw.errors import RenderError
+from chatgw.nlu.intents import IntentMatch
+from chatgw.runtime import ActionOutcome, prepare_request, render_text
+from chatgw.runtime.render import is_true
+
+# A different action interrupts a form only when its match is at least this sure; more sure
+# still when the message also answered the form ("no, show me the usage of proj_8f2k1").
+SWITCH_CONFIDENCE = 0.5
+SWITCH_CONFIDENCE_ANSWERED = 0.75
+
+
+@dataclass(slots=True)
+class Step:
+    """One turn while the dialogue decides it; the engine turns it into a TurnResult."""
+
+    state: ConversationState
+    intent: str | None
+    confidence: float
+    action: ActionPlan | None = None  # the action this turn was about
+    slots: dict[str, Any] = field(default_factory=dict)  # every value known for `action`
+    request: dict[str, Any] | None = None
+    replies: list[str] = field(default_factory=list)
+    run: bool = False  # the engine must now run `action` with `slots`
+    outcome: ConversationOutcome | None = None
+    handoff_reason: str | None = None
+    runs: list[ActionRun] = field(default_factory=list)
+
+    def say(self, text: str) -> None:
+        self.replies.append(text)
+
+
+class Dialogue:
+    """The rules of the conversation, for one compiled project."""
+
+    def __init__(self, project: ProjectPlan) -> None:
+        self._project = project
+
+    def advance(
+        self,
+        state: ConversationState,
+        message: str,
+        identity: Mapping[str, Any],
+        match: IntentMatch | None,
+    ) -> Step:
+        """Decide what `message` does to the conversation. `match` is None in handoff."""
+        step = Step(state=state, intent=state.action, confidence=state.confidence)
+        if state.status == "handoff" or match is None:
+            step.say(phrases.HANDOFF_WAITING)
+            return step
+        action = self._project.action(state.action) if state.action else None
+        if action is None or state.status not in ("collecting", "confirming"):
+            # Idle, or the action went away in a reload, or a run was cut short: start afresh.
+            action = None
+            if state.status != "idle":
+                step.state = step.state.idle()
+            step.intent, step.confidence = None, match.confidence
+
+        if phrases.wants_human(message):
+            step.action = action
+            return self._hand_over(step, "customer_asked", phrases.HANDOFF_NOW)
+        if step.state.offered_human:
+            step.state = replace(step.state, offered_human=False)
+            # "ok thanks" declines politely; it is not a yes to a human.
+            answer = None if phrases.is_thanks(message) else phrases.yes_or_no(message)
+            if answer == "yes":
+                return self._hand_over(step, "customer_asked", phrases.HANDOFF_NOW)
+            if answer == "no":
+                step.say(phrases.HUMAN_DECLINED)
+                return step
+        if phrases.wants_cancel(message):
+            return self._cancel(step, action)
+        if action is None:
+            if phrases.is_greeting(message):
+                step.say(phrases.greeting_reply(self._project.actions))
+                return step
+            if phrases.is_thanks(message):
+                step.say(phrases.WELCOME)
+                return step
+            return self._start(step, message, identity, match)
+
+        step.action = action
+        step.slots = form.values(action, step.state.slots, identity)
+        if step.state.status == "collecting":
+            return self._collect(step, action, message, identity, match)
+        return self._confirm(step, action, message, identity, match)
+
+    def finish(self, step: Step, outcome: ActionOutcome) -> Step:
+        """Record how the action the step asked for ended, and say so."""
+        action = step.action
+        assert action is not None and step.run
+        step.run = False
+        requests = outcome.requests
+        last = outcome.steps[-1] if outcome.steps else None
+        if requests:
+            step.request = requests[-1]
+        step.runs.append(
+            ActionRun(
+                action=action.name,
+                operation=last.request.operation if last is not None else None,
+                outcome=outcome.outcome,
+                status=outcome.status,
+                latency_ms=outcome.latency_ms,
+                request=requests[-1] if requests else None,
+                error=outcome.error,
+            )
+        )
+        step.state = step.state.idle()
+        if outcome.handoff:
+            return self._hand_over(step, "action_reply", outcome.reply or phrases.HANDOFF_NOW)
+        if outcome.reply:
+            step.say(outcome.reply)
+        step.outcome = "resolved" if outcome.outcome == "ok" else "failed"
+        return step
+
+    # -- states ---------------------------------------------------------------------------
+
+    def _start(
+        self,
+        step: Step,
+        message: str,
+        identity: Mapping[str, Any],
+        match: IntentMatch,
+        carried: Mapping[str, Any] | None = None,
+    ) -> Step:
+        action = self._project.action(match.name) if match.name else None
+        if action is None:
+            return self._out_of_scope(step)
+        step.state = replace(
+            step.state.idle(), out_of_scope=0, action=action.name, confidence=match.confidence
+        )
+        step.intent, step.confidence, step.action = action.name, match.confidence, action
+        claims = form.claims(action, identity)
+        if not claims.complete:
+            return self._refuse(step, action, claims.missing)
+        given = form.fill(message, action)
+        slots = {**form.carry(action, carried or {}), **given.values}
+        return self._ask_or_confirm(step, action, slots, identity, given.errors)
+
+    def _collect(
+        self,
+        step: Step,
+        action: ActionPlan,
+        message: str,
+        identity: Mapping[str, Any],
+        match: IntentMatch,
+    ) -> Step:
+        state = step.state
+        slot = action.slot(state.expecting) if state.expecting else None
+        if slot is None:
+            return self._ask_or_confirm(step, action, dict(state.slots), identity, {})
+        given = form.fill(message, action, expecting=slot.name)
+        if self._switches(match, action, answered=bool(given.values)):
+            return self._switch(step, message, identity, match)
+        if not given.values:
+            reason = given.errors.get(slot.name) or "Sorry, I didn't catch that."
+            return self._retry(step, state, _sentence(reason), self._prompt(slot, step, identity))
+        return self._ask_or_confirm(step, action, {**state.slots, **given.values}, identity, given.errors)
+
+    def _confirm(
+        self,
+        step: Step,
+        action: ActionPlan,
+        message: str,
+        identity: Mapping[str, Any],
+        match: IntentMatch,
+    ) -> Step:
+        state = step.state
+        answer = phrases.yes_or_no(message)
+        if answer == "yes":
+            claims = form.claims(action, identity)
+            if not claims.complete:
+                return self._refuse(step, action, claims.missing)
+            return self._execute(step)
+        if answer == "no":
+            step.state = state.idle()
+            step.say(phrases.DECLINED)
+            step.outcome = "cancelled"
+            return step
+        given = form.fill(message, action)
+        if self._switches(match, action, answered=bool(given.values)):
+            return self._switch(step, message, identity, match)
+        for reason in given.errors.values():
+            step.say(_sentence(reason))
+        if given.values or given.errors:
+            return self._ask_or_confirm(step, action, {**state.slots, **given.values}, identity, {})
+        question = f"{phrases.ASK_YES_NO} {self._confirmation(action, step.slots, identity)}"
+        return self._retry(step, state, "", question)
+
+    # -- transitions ----------------------------------------------------------------------
+
+    def _ask_or_confirm(
+        self,
+        step: Step,
+        action: ActionPlan,
+        slots: dict[str, Any],
+        identity: Mapping[str, Any],
+        errors: Mapping[str, str],
+    ) -> Step:
+        """Ask for the next missing slot, else confirm, else run."""
+        state = step.state
+        step.slots = form.values(action, slots, identity)
+        missing = form.next_missing(action, slots)
+        if missing is not None:
+            attempts = state.attempts if state.expecting == missing.name else 0
+            step.state = replace(
+                state, status="collecting", action=action.name, slots=slots,
+                expecting=missing.name, attempts=attempts,
+            )
+            question = self._prompt(missing, step, identity)
+            reason = errors.get(missing.name)
+            step.say(f"{_sentence(reason)} {question}" if reason else question)
+            return step
+        step.state = replace(state, action=action.name, slots=slots, expecting=None, attempts=0)
+        if action.confirm is None:
+            return self._execute(step)
+        step.state = replace(step.state, status="confirming")
+        step.request = self._preview(action, step.slots, identity)
+        step.say(self._confirmation(action, step.slots, identity))
+        return step
+
+    def _execute(self, step: Step) -> Step:
+        step.state = replace(step.state, status="executing")
+        step.run = True
+        return step
+
+    def _retry(self, step: Step, state: ConversationState, reason: str, question: str) -> Step:
+        """A failed answer: ask again with the reason, or hand over after too many."""
+        attempts = state.attempts + 1
+        if attempts >= self._project.server.max_slot_attempts:
+            return self._hand_over(step, "too_many_attempts", phrases.HANDOFF_AFTER_ATTEMPTS)
+        step.state = replace(state, attempts=attempts)
+        step.say(f"{reason} {question}".strip())
+        return step
+
+    def _switch(
+        self, step: Step, message: str, identity: Mapping[str, Any], match: IntentMatch
+    ) -> Step:
+        carried = dict(step.state.slots)
+        step.state = step.state.idle()
+        new = self._project.action(match.name or "")
+        assert new is not None
+        step.say(f"OK, let's leave that. Switching to: {phrases.summary(new)}.")
+        return self._start(step, message, identity, match, carried)
+
+    def _refuse(self, step: Step, action: ActionPlan, claims: tuple[str, ...]) -> Step:
+        needed = " and ".join(claim.replace("_", " ") for claim in claims)
+        step.state = step.state.idle()
+        step.slots = {}
+        step.say(
+            f"I can't {phrases.describe(action)} here: it needs your {needed} from your "
+            "signed-in account, and I don't have it. Please sign in and try again, "
+            "or ask to talk to a person."
+        )
+        step.outcome = "failed"
+        return step
+
+    def _out_of_scope(self, step: Step) -> Step:
+        count = step.state.out_of_scope + 1
+        step.intent, step.action = None, None
+        step.state = replace(step.state.idle(), out_of_scope=count)
+        if count >= self._project.server.max_out_of_scope:
+            return self._hand_over(step, "out_of_scope", phrases.HANDOFF_AFTER_OUT_OF_SCOPE)
+        step.state = replace(step.state, offered_human=True)
+        step.say(phrases.out_of_scope_reply(self._project.actions))
+        step.outcome = "out_of_scope"
+        return step
+
+    def _cancel(self, step: Step, action: ActionPlan | None) -> Step:
+        step.state = step.state.idle()
+        if action is None:
+            step.say(phrases.NOTHING_TO_CANCEL)
+            return step
+        step.action = action
+        step.say(phrases.CANCELLED)
+        step.outcome = "cancelled"
+        return step
+
+    def _hand_over(self, step: Step, reason: str, text: str) -> Step:
+        step.state = replace(step.state.idle(), status="handoff", handoff_reason=reason)
+        step.handoff_reason = reason
+        step.outcome = "handoff"
+        step.say(text)
+        return step
+
+    # -- words ----------------------------------------------------------------------------
+
+    def _switches(self, match: IntentMatch, action: ActionPlan, *, answered: bool) -> bool:
+        """A clear request for a different action than the one in progress."""
+        bar = SWITCH_CONFIDENCE_ANSWERED if answered else SWITCH_CONFIDENCE
+        return (
+            match.name is not None
+            and match.name != action.name
+            and match.confidence >= bar
+            and self._project.action(match.name) is not None
+        )
+
+    def _prompt(self, slot: SlotPlan, step: Step, identity: Mapping[str, Any]) -> str:
+        return _render_or(phrases.slot_prompt(slot), _context(step.slots, identity))
+
+    def _confirmation(
+        self, action: ActionPlan, slots: Mapping[str, Any], identity: Mapping[str, Any]
+    ) -> str:
+        assert action.confirm is not None
+        try:
+            return render_text(action.confirm, _context(slots, identity))
+        except RenderError:
+            listed = ", ".join(f"{name}: {value}" for name, value in slots.items())
+            return f"I'm about to {phrases.describe(action)} ({listed}). Go ahead?"
+
+    def _preview(
+        self, action: ActionPlan, slots: Mapping[str, Any], identity: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
+        """The first request the action would send, for the turn object; None if it cannot
+        be built yet (the run will then say why)."""
+        context = _context(slots, identity)
+        try:
+            for call in action.steps:
+                if call.when is None or is_true(call.when, context):
+                    return prepare_request(call, self._project.upstream, context).preview()
+        except RenderError:
+            return None
+        return None
+
+
+def _context(slots: Mapping[str, Any], identity: Mapping[str, Any]) -> dict[str, Any]:
+    return {"slots": dict(slots), "identity": dict(identity), "steps": {}, "response": None}
+
+
+def _render_or(text: str, context: Mapping[str, Any]) -> str:
+    """Render an operator's text when it is a template; fall back to it as written."""
+    if "{{" not in text and "{%" not in text:
+        return text
+    try:
+        return render_text(text, context)
+    except RenderError:
+        return text
+
+
+def _sentence(text: str | None) -> str:
+    if not text:
+        return ""
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."

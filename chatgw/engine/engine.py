@@ -1,0 +1,101 @@
+"""The engine: one customer message in, the reply, the new state and the events out."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from chatgw.compiler.plans import ActionPlan, ProjectPlan
+from chatgw.engine.dialogue import Dialogue, Step
+from chatgw.engine.state import ConversationState
+from chatgw.engine.turn import Candidate, Turn, TurnResult
+from chatgw.nlu.intents import IntentEngine, build_intent_engine
+from chatgw.runtime import Sender, run_action
+
+_NO_CLAIMS: Mapping[str, Any] = MappingProxyType({})
+
+
+class Engine:
+    """Runs conversations for one compiled project; holds no per-conversation state.
+
+    The intent engine is built once, here, from the actions' examples; every turn only reads
+    compiled plans. Pass `intents` to share one between engines or plug in another engine.
+    """
+
+    def __init__(self, project: ProjectPlan, sender: Sender, *, intents: IntentEngine | None = None) -> None:
+        self.project = project
+        self._sender = sender
+        self._intents = intents if intents is not None else build_intents(project)
+        self._dialogue = Dialogue(project)
+
+    async def turn(
+        self,
+        state: ConversationState | None,
+        message: str,
+        *,
+        identity: Mapping[str, Any] = _NO_CLAIMS,
+        conversation_id: str | None = None,
+    ) -> TurnResult:
+        """Answer one message. `identity` holds verified claims only; `state` None starts anew."""
+        state = state or ConversationState()
+        conversation_id = conversation_id or state.conversation_id or new_conversation_id()
+        if state.conversation_id != conversation_id:
+            state = replace(state, conversation_id=conversation_id)
+        match = None if state.status == "handoff" else self._intents.match(message)
+        step = self._dialogue.advance(state, message, identity, match)
+        if step.run:
+            assert step.action is not None
+            outcome = await run_action(
+                step.action, self._sender, self.project.upstream, slots=step.slots, identity=identity
+            )
+            step = self._dialogue.finish(step, outcome)
+        candidates = () if match is None else tuple(Candidate(c.name, c.confidence) for c in match.candidates)
+        return _result(conversation_id, step, candidates)
+
+
+def build_intents(project: ProjectPlan) -> IntentEngine:
+    """The built-in intent engine for a project's actions."""
+    actions = project.actions
+    return build_intent_engine(
+        {action.name: action.examples for action in actions},
+        keywords={action.name: action.keywords for action in actions if action.keywords},
+        patterns={action.name: action.patterns for action in actions if action.patterns},
+        threshold=project.nlu.threshold,
+    )
+
+
+def new_conversation_id() -> str:
+    return "c_" + uuid.uuid4().hex[:16]
+
+
+def _result(conversation_id: str, step: Step, candidates: tuple[Candidate, ...]) -> TurnResult:
+    turn = Turn(
+        conversation_id=conversation_id,
+        intent=step.intent,
+        confidence=step.confidence,
+        candidates=candidates,
+        slots=dict(step.slots),
+        state=step.state.status,
+        request=step.request,
+        replies=tuple(step.replies),
+        tags=_tags(step.action, step.outcome),
+        handoff=step.state.status == "handoff",
+    )
+    return TurnResult(
+        state=step.state,
+        turn=turn,
+        runs=tuple(step.runs),
+        handoff_reason=step.handoff_reason,
+        outcome=step.outcome,
+    )
+
+
+def _tags(action: ActionPlan | None, outcome: str | None) -> tuple[str, ...]:
+    tags: list[str] = []
+    if action is not None:
+        tags += [*action.tags, f"action:{action.name}", *action.operation_tags]
+    if outcome is not None:
+        tags.append(f"outcome:{outcome}")
+    return tuple(dict.fromkeys(tags))

@@ -1,0 +1,114 @@
+"""The form of an action: which slots a message fills, which are missing, and the full values.
+
+Only message-sourced slots are ever read from customer text. Identity slots take verified
+claims and literal slots their default; neither can be typed in the chat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from chatgw.compiler.plans import ActionPlan, SlotPlan
+from chatgw.nlu.slots import check_slot_value, extract_slots
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """What one message gave: valid values, and the reason for each value refused."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    errors: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    """The identity-sourced slots of an action, resolved from the verified claims."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()  # claim names absent or unusable
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def fill(message: str, action: ActionPlan, *, expecting: str | None = None) -> Fill:
+    """Extract and check the message-sourced slots of `action` that `message` mentions."""
+    asked = message_slots(action)
+    if not asked:
+        return Fill()
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, raw in extract_slots(message, asked, expecting=expecting).items():
+        slot = action.slot(name)
+        if slot is None or slot.source != "message":
+            continue  # never let text reach an identity or literal slot
+        value, reason = check_slot_value(slot, raw)
+        if reason is None:
+            values[name] = value
+        else:
+            errors[name] = reason
+    return Fill(values, errors)
+
+
+def claims(action: ActionPlan, identity: Mapping[str, Any]) -> Claims:
+    """The identity slots of `action` from `identity`; the claims it lacks are named."""
+    values: dict[str, Any] = {}
+    missing: list[str] = []
+    for slot in action.slots:
+        if slot.source != "identity":
+            continue
+        claim = slot.claim or slot.name
+        raw = identity.get(claim)
+        value, reason = (None, "absent") if raw is None else check_slot_value(slot, raw)
+        if reason is None:
+            values[slot.name] = value
+        elif claim not in missing:
+            missing.append(claim)
+    return Claims(values, tuple(missing))
+
+
+def next_missing(action: ActionPlan, slots: Mapping[str, Any]) -> SlotPlan | None:
+    """The first required message slot without a value, in the order the action lists them."""
+    for slot in message_slots(action):
+        if slot.required and slot.name not in slots:
+            return slot
+    return None
+
+
+def values(action: ActionPlan, slots: Mapping[str, Any], identity: Mapping[str, Any]) -> dict[str, Any]:
+    """Every slot value known now: literals, claims, then what the customer gave.
+
+    Optional message slots nobody filled take their default (None when they have none),
+    which leaves their parameter out of the request.
+    """
+    known: dict[str, Any] = {}
+    resolved = claims(action, identity).values
+    for slot in action.slots:
+        if slot.source == "literal":
+            known[slot.name] = slot.default
+        elif slot.source == "identity":
+            if slot.name in resolved:
+                known[slot.name] = resolved[slot.name]
+        elif slot.name in slots:
+            known[slot.name] = slots[slot.name]
+        elif not slot.required:
+            known[slot.name] = slot.default
+    return known
+
+
+def carry(action: ActionPlan, slots: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of an abandoned form that `action` also asks the customer for."""
+    kept = {}
+    for name, value in slots.items():
+        slot = action.slot(name)
+        if slot is not None and slot.source == "message":
+            coerced, reason = check_slot_value(slot, value)
+            if reason is None:
+                kept[name] = coerced
+    return kept
+
+
+def message_slots(action: ActionPlan) -> tuple[SlotPlan, ...]:
+    return tuple(slot for slot in action.slots if slot.source == "message")

@@ -1,0 +1,76 @@
+"""What one turn produced: the turn object of DESIGN.md section 3, and the events for the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+from chatgw.engine.state import ConversationState
+
+ConversationOutcome = Literal["resolved", "failed", "handoff", "cancelled", "out_of_scope"]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    name: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """The turn object: what was understood, collected, sent and said."""
+
+    conversation_id: str
+    intent: str | None  # None: out of scope (or nothing to understand)
+    confidence: float
+    candidates: tuple[Candidate, ...] = ()
+    slots: Mapping[str, Any] = field(default_factory=dict)
+    state: str = "idle"
+    request: Mapping[str, Any] | None = None  # preview of the request sent or to be sent
+    replies: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    handoff: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """Exactly the JSON turn object of DESIGN.md section 3."""
+        return {
+            "conversation_id": self.conversation_id,
+            "intent": {"name": self.intent, "confidence": _round(self.confidence)},
+            "candidates": [
+                {"name": c.name, "confidence": _round(c.confidence)} for c in self.candidates
+            ],
+            "slots": dict(self.slots),
+            "state": self.state,
+            "request": None if self.request is None else dict(self.request),
+            "replies": list(self.replies),
+            "tags": list(self.tags),
+            "handoff": self.handoff,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRun:
+    """One action run during the turn, for the store and the insights."""
+
+    action: str
+    operation: str | None  # operationId (or `METHOD /path`); None for `answer:` actions
+    outcome: str  # ok | failed | invalid | unreachable | handoff
+    status: int | None = None
+    latency_ms: float | None = None
+    request: Mapping[str, Any] | None = None  # redacted preview of the last request
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TurnResult:
+    """Everything a turn produced: the state to store, the turn object and the events."""
+
+    state: ConversationState
+    turn: Turn
+    runs: tuple[ActionRun, ...] = ()
+    handoff_reason: str | None = None  # set on the turn that handed over
+    outcome: ConversationOutcome | None = None  # set when the conversation reached one
+
+
+def _round(confidence: float) -> float:
+    return round(float(confidence), 3)

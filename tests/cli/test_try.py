@@ -1,0 +1,301 @@
+"""`chatgw try` end to end: a small real project in tmp_path, the real CLI through CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import chatgw.cli.commands  # noqa: F401  (registers the commands)
+from chatgw.cli import app
+
+from tests.upstream import Reply, serve
+
+TOKEN = "s3cret-token-value"
+
+SPEC = """\
+openapi: 3.0.3
+info: {title: Acme Cloud, version: "1"}
+paths:
+  /projects/{project_id}/usage:
+    get:
+      operationId: getProjectUsage
+      tags: [Usage]
+      parameters:
+        - {name: project_id, in: path, required: true, schema: {type: string, pattern: "^proj_[a-z0-9]{5}$"}}
+      responses:
+        "200":
+          description: usage this month
+          content:
+            application/json:
+              schema: {type: object, properties: {requests: {type: integer}}}
+              example: {requests: 1234}
+  /projects/{project_id}/keys/rotate:
+    post:
+      operationId: rotateProjectKey
+      tags: [Keys]
+      parameters:
+        - {name: project_id, in: path, required: true, schema: {type: string, pattern: "^proj_[a-z0-9]{5}$"}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, properties: {reason: {type: string}}}
+      responses:
+        "200":
+          description: rotated
+          content:
+            application/json:
+              schema: {type: object, properties: {key_suffix: {type: string}}}
+              example: {key_suffix: x9Qz}
+  /customers/{customer_id}/trial/extend:
+    post:
+      operationId: extendTrial
+      parameters:
+        - {name: customer_id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [hours]
+              properties: {hours: {type: integer, minimum: 1, maximum: 72}}
+      responses:
+        "200": {description: extended}
+"""
+
+CONFIG = """\
+version: 1
+name: acme-try
+openapi: acme.openapi.yaml
+upstream:
+  base_url: {base_url}
+  auth: {{type: bearer, token: ${{ACME_API_TOKEN}}}}
+  retries: 0
+actions: actions/
+"""
+
+ACTIONS = {
+    "show_usage": """\
+description: Show how many requests a project made this month.
+intent:
+  examples:
+    - how many requests did my project make
+    - show me the usage of proj_8f2k1
+    - what is my usage this month
+    - how much traffic did we use
+    - check the request count for my project
+slots:
+  project_id:
+    from: message
+    prompt: Which project is it? Project ids look like proj_ab12c.
+call:
+  operation: getProjectUsage
+  path: {project_id: "{{ slots.project_id }}"}
+reply:
+  ok: Project {{ slots.project_id }} made {{ response.body.requests }} requests this month.
+tags: [usage]
+""",
+    "rotate_key": """\
+description: Issue a new API key for a project and revoke the old one.
+intent:
+  examples:
+    - reset my api key
+    - my key leaked, I need a new one
+    - rotate the token for proj_8f2k1
+    - I need a new api key
+    - revoke my api token and give me a new one
+slots:
+  project_id:
+    from: message
+    prompt: Which project is it? Project ids look like proj_ab12c.
+confirm: I'll revoke the current key of {{ slots.project_id }} and issue a new one. Go ahead?
+call:
+  operation: rotateProjectKey
+  path: {project_id: "{{ slots.project_id }}"}
+  body: {reason: support-chat}
+reply:
+  ok: Done. Your new key ends in {{ response.body.key_suffix }}.
+tags: [keys]
+""",
+    "extend_trial": """\
+description: Extend the free trial of your account by some hours.
+intent:
+  examples:
+    - extend my trial
+    - can I get more time on my free trial
+    - my trial is about to expire, please extend it
+    - give me 24 more hours of trial
+    - I need a longer trial
+slots:
+  customer_id:
+    from: identity.customer_id
+  hours:
+    from: message
+    prompt: How many hours should I add (1 to 72)?
+confirm: I'll extend the trial of {{ slots.customer_id }} by {{ slots.hours }} hours. Go ahead?
+call:
+  operation: extendTrial
+  path: {customer_id: "{{ slots.customer_id }}"}
+  body: {hours: "{{ slots.hours }}"}
+reply:
+  ok: Done.
+""",
+}
+
+
+def write_project(root: Path, base_url: str = "http://127.0.0.1:9") -> Path:
+    (root / "acme.openapi.yaml").write_text(SPEC)
+    (root / "actions").mkdir()
+    for name, text in ACTIONS.items():
+        (root / "actions" / f"{name}.yaml").write_text(text)
+    config = root / "chatgw.yaml"
+    config.write_text(CONFIG.format(base_url=base_url))
+    return config
+
+
+def run_try(config: Path, lines: list[str], *options: str):
+    runner = CliRunner(env={"ACME_API_TOKEN": TOKEN})
+    return runner.invoke(
+        app, ["try", "--config", str(config), *options], input="".join(line + "\n" for line in lines)
+    )
+
+
+def turns(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    return write_project(tmp_path)
+
+
+def test_try_json_writes_one_turn_object_per_line(config):
+    result = run_try(
+        config,
+        [
+            json.dumps({"message": "show me the usage of proj_8f2k1", "conversation_id": "a"}),
+            json.dumps({"message": "reset my api key", "conversation_id": "b"}),
+            "proj_8f2k1",
+            json.dumps({"message": "yes", "conversation_id": "b"}),
+        ],
+        "--format", "json",
+    )
+    assert result.exit_code == 0, result.output
+    usage, asked, confirming, done = turns(result.stdout)
+    assert [t["conversation_id"] for t in (usage, asked, confirming, done)] == ["a", "b", "b", "b"]
+    assert list(usage) == [
+        "conversation_id", "intent", "candidates", "slots", "state", "request", "replies", "tags", "handoff",
+    ]
+    assert usage["intent"]["name"] == "show_usage"
+    assert usage["request"]["method"] == "GET"
+    assert usage["request"]["url"] == "http://127.0.0.1:9/projects/proj_8f2k1/usage"
+    assert asked["state"] == "collecting"
+    assert confirming["state"] == "confirming"
+    assert confirming["replies"] == ["I'll revoke the current key of proj_8f2k1 and issue a new one. Go ahead?"]
+    assert confirming["request"]["body"] == {"reason": "support-chat"}
+    assert done["state"] == "idle" and done["request"]["method"] == "POST"
+    assert TOKEN not in result.stdout
+
+
+def test_try_json_new_conversation_id_starts_fresh(config):
+    result = run_try(
+        config,
+        [
+            json.dumps({"message": "rotate the token for proj_8f2k1", "conversation_id": "a"}),
+            json.dumps({"message": "yes", "conversation_id": "b"}),
+            json.dumps({"message": "yes", "conversation_id": "a"}),
+        ],
+        "--format", "json",
+    )
+    asking, fresh, confirmed = turns(result.stdout)
+    assert asking["state"] == "confirming"
+    assert fresh["state"] == "idle" and fresh["request"] is None and fresh["slots"] == {}
+    assert confirmed["request"]["method"] == "POST"
+    assert confirmed["slots"] == {"project_id": "proj_8f2k1"}
+
+
+def test_try_json_identity_sets_claims_for_its_conversation(config):
+    result = run_try(
+        config,
+        [
+            json.dumps({"message": "extend my trial by 24 hours", "conversation_id": "d",
+                        "identity": {"customer_id": "cus_1"}}),
+            json.dumps({"message": "extend my trial by 24 hours", "conversation_id": "e"}),
+        ],
+        "--format", "json",
+    )
+    signed_in, anonymous = turns(result.stdout)
+    assert signed_in["slots"] == {"customer_id": "cus_1", "hours": 24}
+    assert signed_in["state"] == "confirming"
+    assert anonymous["state"] == "idle" and "customer id" in anonymous["replies"][0]
+
+
+def test_try_as_sets_claims(config):
+    result = run_try(config, ["extend my trial by 24 hours"], "--format", "json", "--as", "customer_id=cus_9")
+    [turn] = turns(result.stdout)
+    assert turn["conversation_id"] == "try-1"
+    assert turn["slots"]["customer_id"] == "cus_9"
+
+
+def test_try_json_reports_a_bad_line_and_goes_on(config):
+    result = run_try(config, ["{not json", json.dumps({"conversation_id": "x"}), "reset my api key"], "--format", "json")
+    bad_json, no_message, turn = turns(result.stdout)
+    assert bad_json["error"]["code"] == "bad_input" and "line 1" in bad_json["error"]["message"]
+    assert "message" in no_message["error"]["message"]
+    assert turn["intent"]["name"] == "rotate_key"
+    assert result.exit_code == 1
+
+
+def test_try_mock_answers_from_the_spec_examples(config):
+    result = run_try(config, ["show me the usage of proj_8f2k1"], "--format", "json", "--mock")
+    [turn] = turns(result.stdout)
+    assert turn["replies"] == ["Project proj_8f2k1 made 1234 requests this month."]
+
+
+def test_try_live_sends_with_credentials_that_never_show(tmp_path):
+    with serve() as upstream:
+        upstream.respond(Reply(200, {"requests": 99}))
+        config = write_project(tmp_path, upstream.url)
+        result = run_try(config, ["show me the usage of proj_8f2k1"], "--format", "json", "--live")
+    [turn] = turns(result.stdout)
+    assert turn["replies"] == ["Project proj_8f2k1 made 99 requests this month."]
+    [received] = upstream.received
+    assert received.headers["authorization"] == f"Bearer {TOKEN}"
+    assert TOKEN not in result.stdout
+
+
+def test_try_text_shows_intent_slots_request_and_reply(config):
+    result = run_try(config, ["show me the usage of proj_8f2k1", "/quit"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "show_usage" in out
+    assert "project_id='proj_8f2k1'" in out
+    assert "GET http://127.0.0.1:9/projects/proj_8f2k1/usage" in out and "dry run: not sent" in out
+    assert "bot> " in out
+
+
+def test_try_with_a_missing_config_says_why_and_exits_2(tmp_path):
+    result = run_try(tmp_path / "nope.yaml", [], "--format", "json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("chatgw: error: ")
+
+
+def test_try_with_errors_in_the_config_exits_2_without_a_traceback(config):
+    (config.parent / "actions" / "broken.yaml").write_text(
+        "description: broken\nintent: {examples: [a, b, c]}\ncall: {operation: noSuchOperation}\n"
+    )
+    result = run_try(config, [], "--format", "json")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("chatgw: error: ") and "Traceback" not in result.output
+
+
+def test_try_refuses_mock_and_live_together(config):
+    result = run_try(config, [], "--mock", "--live")
+    assert result.exit_code == 2
