@@ -1,0 +1,29 @@
+"""Conversations, messages, action runs, tags, handoffs and the webhook outbox (SQLAlchemy 2).
+
+    open_store(url, root=...)   engine from the URL (SQLite in WAL mode), schema created
+    Store                       small repository functions, each one short transaction
+    insights(store, since=...)  the numbers behind GET /v1/insights and `chatgw insights`
+
+store/ depends on SQLAlchemy and the standard library only: no engine, config or plan types.
+"""
+
+from chatgw.store._db import StoreError
+from chatgw.store.insights import insights, parse_since
+from chatgw.store.records import Conversation, Delivery, Handoff, Message, NewHandoff, RunRecord, TurnRecord
+from chatgw.store.store import LEASE_SECONDS, Store, open_store
+
+__all__ = [
+    "LEASE_SECONDS",
+    "Conversation",
+    "Delivery",
+    "Handoff",
+    "Message",
+    "NewHandoff",
+    "RunRecord",
+    "Store",
+    "StoreError",
+    "TurnRecord",
+    "insights",
+    "open_store",
+    "parse_since",
+]

@@ -1,0 +1,86 @@
+"""`chatgw insights`: what the bot resolved, what it handed over, what nobody covers."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from chatgw.cli import CONFIG_HELP, app
+from chatgw.cli._common import DEFAULT_CONFIG, fail
+from chatgw.compiler import load_project
+from chatgw.errors import ChatgwError
+from chatgw.store import insights as compute
+from chatgw.store import open_store
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def insights(
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
+    since: str = typer.Option("7d", "--since", help="Window: 7d, 24h, 30m, 2w."),
+    output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Per action requests, successes, failures, handoffs and latency; deflection; top tags; unmet asks."""
+    try:
+        project = load_project(config)
+        store = open_store(project.store, root=project.root)
+    except ChatgwError as error:
+        fail(error)
+    try:
+        data = compute(store, since=since, now=time.time())
+    except ValueError as error:
+        fail(str(error))
+    finally:
+        store.close()
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    render(data, Console(highlight=False, soft_wrap=True))
+
+
+def render(data: dict[str, Any], console: Console) -> None:
+    """The insights as rich tables."""
+    table = Table(title=f"Actions, last {data['since']}")
+    for column in ("action", "requests", "successes", "failures", "handoffs", "p50 ms", "p95 ms"):
+        table.add_column(column, justify="left" if column == "action" else "right")
+    for row in data["actions"]:
+        table.add_row(
+            row["action"], *(str(row[key]) for key in ("requests", "successes", "failures", "handoffs")),
+            _ms(row["p50_ms"]), _ms(row["p95_ms"]),
+        )
+    console.print(table)
+    rate = data["deflection_rate"]
+    console.print(
+        f"Conversations: {data['conversations']}; resolved with no human: {data['resolved_without_human']}"
+        f" (deflection {'-' if rate is None else f'{rate:.0%}'}); handed off: {data['handed_off']}"
+    )
+    if data["top_tags"]:
+        tags = Table(title="Top tags")
+        tags.add_column("tag")
+        tags.add_column("conversations", justify="right")
+        for row in data["top_tags"]:
+            tags.add_row(row["tag"], str(row["conversations"]))
+        console.print(tags)
+    if data["out_of_scope"]:
+        asks = Table(title="Most frequent out-of-scope messages")
+        asks.add_column("message")
+        asks.add_column("count", justify="right")
+        for row in data["out_of_scope"]:
+            asks.add_row(row["message"], str(row["count"]))
+        console.print(asks)
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"

@@ -1,0 +1,110 @@
+"""`chatgw serve`: the sidecar on uvicorn; SIGHUP recompiles, SIGTERM/SIGINT drain and stop."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+
+from chatgw.cli import CONFIG_HELP, app
+from chatgw.cli._common import DEFAULT_CONFIG, fail, stderr
+from chatgw.compiler import load_project
+from chatgw.errors import ChatgwError
+from chatgw.server.gateway import Gateway
+from chatgw.server.logging import configure
+
+
+@app.command()
+def serve(
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8080, "--port", help="Port to listen on."),
+    watch: bool = typer.Option(False, "--watch", help="Reload when a YAML/JSON file under the config's folder changes (development)."),
+) -> None:
+    """Run the chat API, the inbox, insights, metrics and health checks."""
+    import uvicorn
+
+    from chatgw.server import create_app
+
+    try:
+        project = load_project(config)
+        application = create_app(project, config_path=config)
+    except ChatgwError as error:
+        fail(error)
+    except SQLAlchemyError as error:
+        fail(f"the store cannot be opened: {type(error).__name__}")
+    if project.server.operator_token is None and not _loopback(host):
+        stderr.print(
+            "chatgw: warning: no server.operator_token, so the inbox and insights answer loopback clients only",
+            markup=False,
+        )
+    configure()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application, host=host, port=port, log_config=None, access_log=False,
+            timeout_graceful_shutdown=10, lifespan="on",
+        )
+    )
+    asyncio.run(_serve(server, application.state.gateway, Path(project.root) if watch else None))
+
+
+async def _serve(server: object, gateway: Gateway, watch: Path | None) -> None:
+    loop = asyncio.get_running_loop()
+    pending: set[asyncio.Task[Any]] = set()
+
+    def spawn(coroutine: Any) -> None:
+        task = loop.create_task(coroutine)
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    loop.add_signal_handler(signal.SIGHUP, lambda: spawn(gateway.reload()))
+    if watch is not None:
+        spawn(_watch(watch, gateway))
+    try:
+        await server.serve()  # type: ignore[attr-defined]
+    finally:
+        loop.remove_signal_handler(signal.SIGHUP)
+        for task in pending:
+            task.cancel()
+
+
+async def _watch(root: Path, gateway: Gateway, every: float = 1.0) -> None:
+    """Poll the project's files; reload when any changed (no extra dependency needed)."""
+    seen = snapshot(root)
+    while True:
+        await asyncio.sleep(every)
+        now = snapshot(root)
+        if now != seen:
+            seen = now
+            await gateway.reload()
+
+
+def snapshot(root: Path) -> dict[str, float]:
+    """Modification times of the YAML and JSON files under `root` (hidden folders skipped)."""
+    found: dict[str, float] = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIP]
+        for name in files:
+            if name.endswith((".yaml", ".yml", ".json")):
+                path = os.path.join(folder, name)
+                try:
+                    found[path] = os.stat(path).st_mtime
+                except OSError:
+                    continue
+    return found
+
+
+_SKIP = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"

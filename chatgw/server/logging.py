@@ -1,0 +1,47 @@
+"""Structured JSON logs, one object a line; tokens and credentials are never passed in."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+LOGGER_NAME = "chatgw"
+_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+def get_logger() -> logging.Logger:
+    return logging.getLogger(LOGGER_NAME)
+
+
+def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: Any) -> None:
+    """Log one event with its fields (already free of secrets: callers pass ids and counts)."""
+    logger.log(level, name, extra={"event_fields": fields})
+
+
+class JsonFormatter(logging.Formatter):
+    """`{"ts", "level", "logger", "event", ...fields}` on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "ts": round(record.created, 3),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        data.update(getattr(record, "event_fields", None) or {})
+        if record.exc_info:
+            data["exception"] = record.exc_info[0].__name__ if record.exc_info[0] else None
+        return json.dumps(data, default=str, separators=(",", ":"))
+
+
+def configure(level: int = logging.INFO) -> logging.Handler:
+    """Send chatgw's logs to stderr as JSON lines (the CLI calls this; tests attach their own)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    logger = get_logger()
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+    return handler
+

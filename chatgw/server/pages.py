@@ -1,0 +1,34 @@
+"""Pages for people: the web chat, the shared inbox and the insights (plain HTML/CSS/JS, no build step).
+
+The pages are static shells; every piece of data comes from the JSON API, which enforces the
+operator token for the inbox and insights. Nothing is loaded from a CDN: pages work offline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def mount_pages(app: FastAPI) -> None:
+    """Serve `/`, `/inbox`, `/insights` and `/static/*`."""
+    router = APIRouter(include_in_schema=False)
+    for route, name in (("/", "chat"), ("/inbox", "inbox"), ("/insights", "insights")):
+        router.add_api_route(route, _page(name), methods=["GET"])
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=PAGES / "static"), name="static")
+
+
+def _page(name: str):  # type: ignore[no-untyped-def]
+    path = PAGES / f"{name}.html"
+
+    async def page() -> FileResponse:
+        return FileResponse(path, media_type="text/html", headers={"Cache-Control": "no-cache"})
+
+    page.__name__ = f"{name}_page"
+    return page

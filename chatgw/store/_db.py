@@ -1,0 +1,57 @@
+"""Opening the database: the engine from a URL, SQLite tuned for a sidecar, the schema checked."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy.engine import make_url
+
+from chatgw.errors import ChatgwError
+from chatgw.store.tables import SCHEMA_VERSION, metadata, schema_version
+
+
+class StoreError(ChatgwError):
+    """The store cannot be opened or was written by a newer chatgw."""
+
+
+def connect(url: str, *, root: str | None = None) -> Engine:
+    """An engine for `url`; a relative SQLite path is taken relative to `root`."""
+    try:
+        parsed = make_url(url)
+    except Exception as error:  # sqlalchemy raises ArgumentError and ValueError alike
+        raise StoreError(f"store URL {url!r} is not a database URL: {error}") from None
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite:
+        database = parsed.database or ""
+        if database and database != ":memory:" and not os.path.isabs(database) and root:
+            parsed = parsed.set(database=os.path.join(root, database))
+        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(parsed, pool_pre_ping=True)
+    return engine
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables and record the schema version; refuse a newer schema."""
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        found = connection.execute(select(schema_version.c.version)).scalars().all()
+        if not found:
+            connection.execute(insert(schema_version).values(version=SCHEMA_VERSION, applied_at=time.time()))
+        elif max(found) > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store has schema version {max(found)}, newer than this chatgw's "
+                f"{SCHEMA_VERSION}; upgrade chatgw"
+            )
+
+
+def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

@@ -1,0 +1,125 @@
+"""Plain records in and out of the store; the store never sees engine or config types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    id: str
+    subject: str | None
+    claims: Mapping[str, Any]
+    state: Mapping[str, Any]
+    status: str
+    outcome: str | None
+    handed_off: bool
+    version: int
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: int
+    role: str  # customer | bot | agent
+    text: str
+    at: float
+    author: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"role": self.role, "text": self.text, "at": self.at}
+        if self.author is not None:
+            data["author"] = self.author
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    action: str
+    operation: str | None
+    outcome: str
+    status: int | None = None
+    latency_ms: float | None = None
+    request: Mapping[str, Any] | None = None  # redacted preview
+    error: str | None = None
+    at: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "operation": self.operation,
+            "outcome": self.outcome,
+            "status": self.status,
+            "latency_ms": self.latency_ms,
+            "request": None if self.request is None else dict(self.request),
+            "error": self.error,
+            "at": self.at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Handoff:
+    id: str
+    conversation_id: str
+    status: str  # open | claimed | resolved
+    reason: str
+    packet: Mapping[str, Any]
+    assignee: str | None
+    created_at: float
+    updated_at: float
+
+    def as_dict(self, *, packet: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "conversation_id": self.conversation_id,
+            "status": self.status,
+            "reason": self.reason,
+            "assignee": self.assignee,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+        if packet:
+            data["packet"] = dict(self.packet)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class NewHandoff:
+    id: str
+    reason: str
+    packet: Mapping[str, Any]
+    webhooks: tuple[tuple[str, str], ...] = ()  # (url, payload JSON) for the outbox
+
+
+@dataclass(frozen=True, slots=True)
+class TurnRecord:
+    """Everything one turn writes, in one transaction."""
+
+    conversation_id: str
+    lease: float | None  # taken by `Store.begin_turn`; None for the first turn (creates the row)
+    state: Mapping[str, Any]
+    status: str
+    claims: Mapping[str, Any]
+    message: str
+    intent: str | None
+    out_of_scope: bool
+    replies: tuple[str, ...]
+    outcome: str | None = None
+    runs: tuple[RunRecord, ...] = ()
+    tags: tuple[str, ...] = ()
+    handoff: NewHandoff | None = None
+    delivered: tuple[int, ...] = ()  # agent messages shown with this turn
+    subject: str | None = None  # for the first turn: whom the conversation belongs to
+    at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    handoff_id: str
+    url: str
+    payload: str
+    attempts: int
+

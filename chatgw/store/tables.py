@@ -1,0 +1,112 @@
+"""The tables of the store, and the schema version they make up."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", Float, nullable=False),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("subject", String(255)),  # the identity's `sub`; None for an anonymous customer
+    Column("claims", JSON, nullable=False),  # verified claims of the last turn; never a token
+    Column("state", JSON, nullable=False),  # the engine's ConversationState.to_dict()
+    Column("status", String(32), nullable=False),  # the engine state's status
+    Column("outcome", String(32)),  # resolved | failed | handoff | cancelled | out_of_scope
+    Column("handed_off", Integer, nullable=False, default=0),  # ever handed to a human
+    Column("version", Integer, nullable=False, default=0),  # bumped by every turn
+    Column("busy_until", Float),  # lease of the replica processing a turn
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), nullable=False),
+    Column("role", String(16), nullable=False),  # customer | bot | agent
+    Column("text", Text, nullable=False),
+    Column("author", String(255)),  # the agent's name
+    Column("intent", String(255)),
+    Column("out_of_scope", Integer, nullable=False, default=0),
+    Column("delivered", Integer, nullable=False, default=1),  # agent replies: sent to the chat yet
+    Column("at", Float, nullable=False),
+    Index("ix_messages_conversation", "conversation_id", "id"),
+)
+
+action_runs = Table(
+    "action_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), nullable=False),
+    Column("action", String(255), nullable=False),
+    Column("operation", String(255)),
+    Column("request", JSON),  # the redacted preview
+    Column("status", Integer),
+    Column("latency_ms", Float),
+    Column("outcome", String(32), nullable=False),
+    Column("error", Text),
+    Column("at", Float, nullable=False),
+    Index("ix_action_runs_at", "at"),
+)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), primary_key=True),
+    Column("tag", String(255), primary_key=True),
+    Column("at", Float, nullable=False),
+)
+
+handoffs = Table(
+    "handoffs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), nullable=False),
+    Column("status", String(16), nullable=False),  # open | claimed | resolved
+    Column("reason", String(64), nullable=False),
+    Column("packet", JSON, nullable=False),
+    Column("assignee", String(255)),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_handoffs_status", "status", "created_at"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("handoff_id", String(64), ForeignKey("handoffs.id"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("payload", Text, nullable=False),  # the exact JSON bytes that are signed and sent
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_at", Float, nullable=False),
+    Column("delivered_at", Float),
+    Column("last_error", Text),
+    UniqueConstraint("handoff_id", "url"),
+    Index("ix_outbox_due", "delivered_at", "next_at"),
+)

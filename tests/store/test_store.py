@@ -1,0 +1,87 @@
+"""The store on a real SQLite file: schema, leases that serialise turns across replicas, outbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert
+
+from chatgw.store import LEASE_SECONDS, NewHandoff, RunRecord, StoreError, TurnRecord, open_store
+from chatgw.store.tables import schema_version
+
+
+def record(cid: str, lease: float, message: str, **extra) -> TurnRecord:
+    return TurnRecord(
+        conversation_id=cid, lease=lease, state={"status": "idle"}, status="idle", claims={"sub": "u1"},
+        message=message, intent=None, out_of_scope=False, replies=("ok",), at=1000.0, **extra,
+    )
+
+
+def test_store_creates_the_schema_in_wal_mode_with_a_version(tmp_path: Path) -> None:
+    store = open_store("sqlite:///chat.db", root=str(tmp_path))
+    try:
+        with store.engine.connect() as connection:
+            mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+            version = connection.exec_driver_sql("SELECT version FROM schema_version").scalar()
+        assert mode == "wal" and version == 1
+        assert (tmp_path / "chat.db").exists()
+    finally:
+        store.close()
+
+
+def test_store_refuses_a_newer_schema(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/chat.db")
+    with store.engine.begin() as connection:
+        connection.execute(insert(schema_version).values(version=99, applied_at=0.0))
+    store.close()
+    with pytest.raises(StoreError, match="newer"):
+        open_store(f"sqlite:///{tmp_path}/chat.db")
+
+
+def test_store_lease_lets_one_replica_run_a_turn_at_a_time(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/chat.db"
+    one, two = open_store(url), open_store(url)  # two replicas on the same database
+    try:
+        lease = one.create_conversation("c1", subject="u1", claims={}, state={"status": "idle"}, now=1000.0)
+        assert two.begin_turn("c1", now=1001.0) is None  # held by the first
+        assert one.save_turn(record("c1", lease, "hello"))
+        second = two.begin_turn("c1", now=1002.0)
+        assert second is not None and one.begin_turn("c1", now=1003.0) is None
+        assert not one.save_turn(record("c1", lease, "stale lease"))  # nothing written
+        assert two.save_turn(record("c1", second, "yes"))
+        texts = [m.text for m in one.messages("c1") if m.role == "customer"]
+        assert texts == ["hello", "yes"]
+        assert one.get_conversation("c1").version == 2
+    finally:
+        one.close()
+        two.close()
+
+
+def test_store_lease_expires_after_a_crashed_turn(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/chat.db")
+    try:
+        store.create_conversation("c1", subject=None, claims={}, state={"status": "idle"}, now=1000.0)
+        assert store.begin_turn("c1", now=1000.0 + LEASE_SECONDS / 2) is None
+        assert store.begin_turn("c1", now=1000.0 + LEASE_SECONDS + 1) is not None
+    finally:
+        store.close()
+
+
+def test_store_turn_with_a_handoff_writes_runs_tags_and_the_outbox_together(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/chat.db")
+    try:
+        lease = store.create_conversation("c1", subject="u1", claims={}, state={"status": "idle"}, now=1000.0)
+        run = RunRecord("rotate_key", "rotateProjectKey", "handoff", 500, 12.5, {"method": "POST"})
+        handoff = NewHandoff("h1", "action_reply", {"reason": "action_reply"}, (("http://hook", "{}"),))
+        store.save_turn(record("c1", lease, "yes", runs=(run,), tags=("keys", "keys", "outcome:handoff"), handoff=handoff))
+        assert [r.action for r in store.runs("c1")] == ["rotate_key"]
+        assert store.tags("c1") == ["keys", "outcome:handoff"]
+        assert [h.id for h in store.handoffs("open")] == ["h1"]
+        [due] = store.due_deliveries(now=1000.0)
+        store.delivery_failed(due.id, next_at=1010.0, error="status 503")
+        assert store.due_deliveries(now=1005.0) == [] and store.next_delivery_at() == 1010.0
+        store.delivered(due.id, now=1011.0)
+        assert store.outbox_pending() == 0
+    finally:
+        store.close()
