@@ -7,7 +7,7 @@ import sys
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
@@ -17,7 +17,9 @@ from chatgw.cli import CONFIG_HELP, app
 from chatgw.cli._common import DEFAULT_CONFIG, EXIT_CANNOT_RUN, fail, stderr
 from chatgw.compiler import load_project
 from chatgw.errors import ChatgwError
-from chatgw.store import Handoff, Store, open_store
+
+if TYPE_CHECKING:
+    from chatgw.store import Handoff, Store
 
 
 class OutputFormat(str, Enum):
@@ -41,6 +43,8 @@ def inbox(
     """The shared inbox in the terminal (reads the store named in the config)."""
     try:
         project = load_project(config)
+        from chatgw.store import open_store  # heavy: only when the command runs
+
         store = open_store(project.store, root=project.root)
     except ChatgwError as error:
         fail(error)

@@ -17,8 +17,6 @@ from chatgw.cli import CONFIG_HELP, app
 from chatgw.cli._common import DEFAULT_CONFIG, fail
 from chatgw.compiler import load_project
 from chatgw.errors import ChatgwError
-from chatgw.store import insights as compute
-from chatgw.store import open_store
 
 
 class OutputFormat(str, Enum):
@@ -35,6 +33,9 @@ def insights(
     """Per action requests, successes, failures, handoffs and latency; deflection; top tags; unmet asks."""
     try:
         project = load_project(config)
+        from chatgw.store import insights as compute  # heavy: only when the command runs
+        from chatgw.store import open_store
+
         store = open_store(project.store, root=project.root)
     except ChatgwError as error:
         fail(error)

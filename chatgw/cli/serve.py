@@ -7,17 +7,17 @@ import ipaddress
 import os
 import signal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from chatgw.cli import CONFIG_HELP, app
 from chatgw.cli._common import DEFAULT_CONFIG, fail, stderr
 from chatgw.compiler import load_project
 from chatgw.errors import ChatgwError
-from chatgw.server.gateway import Gateway
-from chatgw.server.logging import configure
+
+if TYPE_CHECKING:
+    from chatgw.server.gateway import Gateway
 
 
 @app.command()
@@ -28,9 +28,12 @@ def serve(
     watch: bool = typer.Option(False, "--watch", help="Reload when a YAML/JSON file under the config's folder changes (development)."),
 ) -> None:
     """Run the chat API, the inbox, insights, metrics and health checks."""
+    # Imported here: the server stack is heavy and other commands need none of it.
     import uvicorn
+    from sqlalchemy.exc import SQLAlchemyError
 
     from chatgw.server import create_app
+    from chatgw.server.logging import configure
 
     try:
         project = load_project(config)
