@@ -7,7 +7,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Any, NoReturn, Optional
 
 import typer
 
@@ -16,8 +16,9 @@ from chatgw.cli._common import DEFAULT_CONFIG, EXIT_CANNOT_RUN, EXIT_FINDINGS, E
 from chatgw.compiler import compile_project
 from chatgw.compiler.diagnostics import Diagnostic
 from chatgw.errors import ChatgwError
-from chatgw.testing import CaseResult, SuiteError, SuiteResult, load_cases, run_suite, select, suite_files, write_junit
-from chatgw.testing.report import render_failures, render_line, render_summary
+
+if TYPE_CHECKING:
+    from chatgw.testing import CaseResult, SuiteResult
 
 
 class OutputFormat(str, Enum):
@@ -41,6 +42,10 @@ def run_tests(
     output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Run conversation tests against the compiled actions; nothing is sent to the real API."""
+    # Imported here: the runner pulls in the engine, which other commands do not need.
+    from chatgw.testing import SuiteError, load_cases, run_suite, select, suite_files, write_junit
+    from chatgw.testing.report import render_failures, render_line, render_summary
+
     try:
         compiled = compile_project(config)
         if compiled.plan is None:
