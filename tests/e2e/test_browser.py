@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,11 +141,18 @@ def test_pages_run_an_action_hand_over_and_show_the_human_reply_and_the_counts(d
     inbox.fill("textarea[name=reply]", "Hi, Sam here. I checked: the new key is active and the old one is revoked.")
     inbox.click("button:has-text('Send reply')")
     inbox.wait_for_selector(".bubble.agent >> text=Sam here")
-    inbox.screenshot(path=str(shots / "inbox.png"))
+    inbox.screenshot(path=str(shots / "inbox.png"), full_page=True)
 
     # The human's reply appears in the customer's chat.
     chat.wait_for_selector(".bubble.agent >> text=Sam here", timeout=15000)
     chat.screenshot(path=str(shots / "chat.png"))
+
+    # Two more conversations over the API: one resolved by an action, one nothing covers.
+    token = httpx.get(demo + "/demo/identity").json()["identity_token"]
+    usage = httpx.post(demo + "/v1/chat", json={"message": "how much of my quota has proj_ab12c used", "identity_token": token})
+    assert "calls this period" in usage.json()["replies"][0]
+    unmet = httpx.post(demo + "/v1/chat", json={"message": "how do I bake sourdough bread", "identity_token": token})
+    assert unmet.json()["intent"]["name"] is None
 
     # Insights count what ran.
     insights = context.new_page()
@@ -152,6 +160,9 @@ def test_pages_run_an_action_hand_over_and_show_the_human_reply_and_the_counts(d
     insights.wait_for_selector("tr[data-action=reset_api_key]")
     row = insights.inner_text("tr[data-action=reset_api_key]").split()
     assert row[:3] == ["reset_api_key", "1", "1"], row
+    assert insights.inner_text("tr[data-action=check_usage]").split()[:3] == ["check_usage", "1", "1"]
     assert insights.inner_text("[data-figure='Handed to a human'] b") == "1"
+    assert insights.inner_text("[data-figure='Conversations'] b") == "3"
+    assert "how do i bake sourdough bread" in insights.inner_text("main").lower()
     insights.screenshot(path=str(shots / "insights.png"), full_page=True)
     context.close()

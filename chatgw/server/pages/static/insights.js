@@ -18,7 +18,7 @@
   function barChart(actions) {
     // One stacked bar per action: successes, failures, handoffs.
     const width = 520, row = 26, left = 170, height = Math.max(row * actions.length + 30, 60);
-    const chart = svg("svg", { width: "100%", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "requests per action" });
+    const chart = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, style: "max-width:100%", role: "img", "aria-label": "requests per action" });
     const most = Math.max(1, ...actions.map((a) => a.requests));
     const scale = (width - left - 40) / most;
     actions.forEach((action, index) => {
