@@ -96,6 +96,9 @@ class Dialogue:
 
         step.action = action
         step.slots = form.values(action, step.state.slots, identity)
+        aside = self._aside(match, action)
+        if aside is not None:
+            return self._answer_aside(step, action, aside, identity)
         if step.state.status == "collecting":
             return self._collect(step, action, message, identity, match)
         return self._confirm(step, action, message, identity, match)
@@ -298,7 +301,32 @@ class Dialogue:
         step.say(text)
         return step
 
+    def _answer_aside(self, step: Step, action: ActionPlan, aside: ActionPlan, identity: Mapping[str, Any]) -> Step:
+        """Answer a question asked in the middle of a form, then ask the pending question again.
+
+        "wait, what does pro cost?" while confirming a plan change is a question to answer,
+        not a "no": the form and its slots stay as they were.
+        """
+        assert aside.answer is not None
+        context = _context(step.slots, identity)
+        step.say(_render_or(aside.answer, context))
+        if step.state.status == "collecting" and step.state.expecting:
+            slot = action.slot(step.state.expecting)
+            if slot is not None:
+                step.say(self._prompt(slot, step, identity))
+        elif step.state.status == "confirming":
+            step.request = self._preview(action, step.slots, identity)
+            step.say(self._confirmation(action, step.slots, identity))
+        return step
+
     # -- words ----------------------------------------------------------------------------
+
+    def _aside(self, match: IntentMatch, action: ActionPlan) -> ActionPlan | None:
+        """A clear question that a plain `answer:` action covers, asked mid-form."""
+        if not self._switches(match, action, answered=False):
+            return None
+        other = self._project.action(match.name or "")
+        return other if other is not None and other.answer is not None and not other.steps else None
 
     def _switches(self, match: IntentMatch, action: ActionPlan, *, answered: bool) -> bool:
         """A clear request for a different action than the one in progress."""

@@ -222,12 +222,14 @@ def test_a_later_message_corrects_a_slot(upstream):
 
 
 def test_a_clear_new_intent_mid_form_switches_and_says_so(upstream):
-    asked, switched = converse(acme(upstream.url), ["reset my api key", "what are your opening hours?"])
+    # A plain question (an `answer:` action) is answered without leaving the form: see
+    # test_a_question_mid_form_is_answered_and_the_slot_is_asked_again.
+    asked, switched = converse(acme(upstream.url), ["reset my api key", "how many requests did my project make"])
     assert asked.turn.state == "collecting"
-    assert switched.turn.intent == "support_hours"
+    assert switched.turn.intent == "show_usage"
     assert switched.turn.replies[0].startswith("OK, let's leave that.")
-    assert switched.turn.replies[-1] == "Our support team is there from 9:00 to 17:00 CET, Monday to Friday."
-    assert switched.turn.state == "idle"
+    assert switched.turn.replies[-1] == "Which project is it? Project ids look like proj_ab12c."
+    assert switched.turn.state == "collecting"
     assert upstream.received == []
 
 
@@ -318,3 +320,27 @@ def test_turn_object_has_exactly_the_design_keys(upstream):
     assert set(data["intent"]) == {"name", "confidence"}
     assert all(set(c) == {"name", "confidence"} for c in data["candidates"])
     json.dumps(data)
+
+
+def test_a_question_mid_confirmation_is_answered_and_the_confirmation_stays(upstream):
+    asking, aside, done = converse(
+        acme(upstream.url),
+        ["rotate the token for proj_8f2k1", "wait, when is support open?", "yes"],
+    )
+    assert asking.turn.state == "confirming"
+    assert aside.turn.state == "confirming"
+    assert aside.turn.replies[0] == "Our support team is there from 9:00 to 17:00 CET, Monday to Friday."
+    assert aside.turn.replies[1] == asking.turn.replies[0]
+    assert aside.runs == ()
+    assert upstream.paths() == ["/projects/proj_8f2k1/keys/rotate"]
+    assert done.outcome == "resolved"
+
+
+def test_a_question_mid_form_is_answered_and_the_slot_is_asked_again(upstream):
+    asking, aside = converse(acme(upstream.url), ["how many requests did my project make", "when is support open"])
+    assert aside.turn.state == "collecting"
+    assert aside.turn.replies == (
+        "Our support team is there from 9:00 to 17:00 CET, Monday to Friday.",
+        "Which project is it? Project ids look like proj_ab12c.",
+    )
+    assert upstream.received == []
