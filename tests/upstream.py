@@ -131,6 +131,7 @@ def serve() -> Iterator[Upstream]:
     class Server(ThreadingHTTPServer):
         daemon_threads = True
         block_on_close = False
+        request_queue_size = 128  # listen backlog: a burst of concurrent clients is queued, not refused
 
         def handle_error(self, request: Any, client_address: Any) -> None:
             pass  # a client that hung up on a held reply is expected in timeout tests

@@ -1,14 +1,18 @@
-"""Helpers shared by command modules: the exit codes and how a fatal error is printed."""
+"""Helpers shared by command modules: the exit codes, how a fatal error is printed, and opening
+the store a project names."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
 
 from chatgw.errors import ChatgwError
+
+if TYPE_CHECKING:
+    from chatgw.store import Store
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -23,3 +27,27 @@ def fail(error: ChatgwError | str) -> NoReturn:
     """Print a one-line reason and exit 2: the command could not run."""
     stderr.print(f"chatgw: error: {error}", markup=False)
     raise typer.Exit(EXIT_CANNOT_RUN)
+
+
+def open_project_store(config: Path) -> Store:
+    """The store named in the project at `config`; exits 2 with the reason when either cannot be opened."""
+    from chatgw.compiler import load_project
+
+    try:
+        project = load_project(config)
+    except ChatgwError as error:
+        fail(error)
+    # Heavy (SQLAlchemy): imported only once the project is known to be good.
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from chatgw.store import open_store
+
+    try:
+        return open_store(project.store, root=project.root)
+    except ChatgwError as error:
+        fail(error)
+    except ImportError as error:
+        fail(f"the store's database driver is not installed ({error}); install it, or use a sqlite:/// store")
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or type(error).__name__).splitlines()[0]
+        fail(f"the store cannot be opened ({reason}); check `store:` in {config}")

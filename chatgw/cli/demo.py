@@ -20,10 +20,12 @@ def demo(
     store: str = typer.Option(None, "--store", help="Store URL; default: a fresh SQLite file for this run."),
 ) -> None:
     """Start the demo Acme API and the gateway on 127.0.0.1 and print the URLs."""
-    from chatgw.demo.launcher import DemoSettings, build_demo, serve_demo
+    from chatgw.demo.launcher import DemoSettings, build_demo, listen, serve_demo
 
+    settings = DemoSettings(config=config, port=port, api_port=api_port, store=store)
     try:
-        running = build_demo(DemoSettings(config=config, port=port, api_port=api_port, store=store))
+        sockets = listen(settings)
+        running = build_demo(settings)
     except ChatgwError as error:
         fail(error)
     urls = running.urls
@@ -37,6 +39,6 @@ def demo(
         "Try: 'reset my api key for proj_8f2k1', 'how much of my quota have I used', 'talk to a human'."
     )
     try:
-        asyncio.run(serve_demo(running))
+        asyncio.run(serve_demo(running, sockets))
     except KeyboardInterrupt:
         pass

@@ -14,9 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from chatgw.cli import CONFIG_HELP, app
-from chatgw.cli._common import DEFAULT_CONFIG, EXIT_CANNOT_RUN, fail, stderr
-from chatgw.compiler import load_project
-from chatgw.errors import ChatgwError
+from chatgw.cli._common import DEFAULT_CONFIG, EXIT_CANNOT_RUN, open_project_store, stderr
 
 if TYPE_CHECKING:
     from chatgw.store import Handoff, Store
@@ -41,13 +39,7 @@ def inbox(
     output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """The shared inbox in the terminal (reads the store named in the config)."""
-    try:
-        project = load_project(config)
-        from chatgw.store import open_store  # heavy: only when the command runs
-
-        store = open_store(project.store, root=project.root)
-    except ChatgwError as error:
-        fail(error)
+    store = open_project_store(config)
     try:
         if handoff_id is None:
             _list(store, status.value if status else None, output)
@@ -76,7 +68,7 @@ def _list(store: Store, status: str | None, output: OutputFormat) -> None:
 def _show(store: Store, handoff_id: str, output: OutputFormat) -> None:
     handoff = store.handoff(handoff_id)
     if handoff is None:
-        stderr.print(f"chatgw: error: no handoff {handoff_id}", markup=False)
+        stderr.print(f"chatgw: error: no handoff {handoff_id}; `chatgw inbox` lists them", markup=False)
         raise typer.Exit(EXIT_CANNOT_RUN)
     messages = store.messages(handoff.conversation_id)
     if output is OutputFormat.json:

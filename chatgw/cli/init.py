@@ -36,8 +36,13 @@ def init(
     terminal only). Exit 0 when every file was written, 1 when some existed and were kept.
     """
     console = Console(highlight=False, soft_wrap=True)
+    if not spec.is_file():
+        problem = "is a folder" if spec.is_dir() else "does not exist"
+        fail(f"{spec} {problem}; pass --spec the path of the product API's OpenAPI file (YAML or JSON)")
     try:
         loaded = load_spec(spec)
+        if next(loaded.operations(), None) is None:
+            fail(f"{spec} has no operations under `paths:`; is it the product API's full spec?")
         if all_:
             chosen = list(loaded.operations())
         elif operations:

@@ -14,9 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from chatgw.cli import CONFIG_HELP, app
-from chatgw.cli._common import DEFAULT_CONFIG, fail
-from chatgw.compiler import load_project
-from chatgw.errors import ChatgwError
+from chatgw.cli._common import DEFAULT_CONFIG, fail, open_project_store
 
 
 class OutputFormat(str, Enum):
@@ -31,14 +29,9 @@ def insights(
     output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Per action requests, successes, failures, handoffs and latency; deflection; top tags; unmet asks."""
-    try:
-        project = load_project(config)
-        from chatgw.store import insights as compute  # heavy: only when the command runs
-        from chatgw.store import open_store
+    store = open_project_store(config)
+    from chatgw.store import insights as compute  # heavy: only when the command runs
 
-        store = open_store(project.store, root=project.root)
-    except ChatgwError as error:
-        fail(error)
     try:
         data = compute(store, since=since, now=time.time())
     except ValueError as error:

@@ -84,7 +84,10 @@ def run_tests(
     else:
         sys.stdout.write(json.dumps(_as_json(suite), indent=2, ensure_ascii=False) + "\n")
     if junit is not None:
-        write_junit(suite, junit, name=plan.name)
+        try:
+            write_junit(suite, junit, name=plan.name)
+        except OSError as error:
+            fail(f"cannot write the JUnit report to {junit}: {error.strerror}; pass --junit a writable path")
     raise typer.Exit(EXIT_FINDINGS if suite.failed else EXIT_OK)
 
 

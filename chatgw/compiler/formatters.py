@@ -38,6 +38,9 @@ class TextFormatter(Formatter):
     def _one(self, d: Diagnostic) -> str:
         lines = [d.one_line()]
         source = _source_line(self.root / d.file, d.line)
+        if source is not None and CODES[d.code][0] == "literal-secret":
+            # The finding is that a secret is written here: point at it, never print it.
+            source = source[: d.column - 1] + "<secret not shown>"
         if source is not None:
             number = str(d.line)
             lines.append(f"{' ' * len(number)} |")

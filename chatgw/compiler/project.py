@@ -319,9 +319,17 @@ def _setting(sources: ProjectSources, key: str) -> str | None:
 def _load_spec(sources: ProjectSources, openapi: str | None, override: Path | None, cache_dir: Path | None) -> Spec:
     path = Path(override) if override is not None else sources.root / str(openapi)
     if not path.is_file():
-        where = f"{sources.config_file}: openapi: {openapi}" if override is None else str(override)
+        where = f"{_position(sources, 'openapi')}: openapi: {openapi}" if override is None else str(override)
         raise SpecError(f"OpenAPI spec {path} not found ({where}); fix the path in chatgw.yaml")
     return load_spec(path, cache_dir=cache_dir)
+
+
+def _position(sources: ProjectSources, key: str) -> str:
+    """`chatgw.yaml:LINE:COLUMN` of a top-level setting's value (just the file when it was not parsed)."""
+    if sources.config_doc is None:
+        return sources.config_file
+    location = sources.config_doc.at((key,))
+    return f"{location.file}:{location.line}:{location.column}"
 
 
 def _project_plan(root: Path, config: ProjectConfig, actions: tuple[ActionPlan, ...]) -> ProjectPlan:

@@ -10,6 +10,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from chatgw.compiler.diagnostics import Diagnostic, diagnostic
+from chatgw.config.interpolate import has_reference, restore
 from chatgw.config.yamlpos import SourceDoc
 
 
@@ -41,10 +42,33 @@ def located_errors(error: ValidationError, doc: SourceDoc, model: type[BaseModel
                 )
             )
         else:
-            found.append(
-                diagnostic("CGW104", f"{dotted}: {_plain(item['msg'])}", doc.at(loc), hint=_hint_for(kind, item))
-            )
+            message = _without_environment_value(_plain(item["msg"]), _value_at(doc.data, loc), item.get("input"))
+            found.append(diagnostic("CGW104", f"{dotted}: {message}", doc.at(loc), hint=_hint_for(kind, item)))
     return found
+
+
+def _without_environment_value(message: str, written: Any, value: Any) -> str:
+    """`message` with a value that came from `${VAR}` replaced by the reference: whatever the
+    environment holds (a secret given to the wrong setting, say) never reaches a report."""
+    if not (isinstance(written, str) and isinstance(value, str) and value):
+        return message
+    written = restore(written)
+    if not has_reference(written) or written == value:
+        return message
+    hidden = f"{written} (value not shown)"
+    message = message.replace(f"'{value}'", hidden)
+    return message.replace(value, hidden) if len(value) >= 4 else message
+
+
+def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 def _data_path(loc: Iterable[Any], data: Any) -> tuple[Any, ...]:

@@ -57,6 +57,8 @@ def load_sources(config_path: Path, environ: Mapping[str, str] | None = None) ->
     """Read and validate the config and every action file below its `actions:` folder."""
     environ = os.environ if environ is None else environ
     config_path = Path(config_path)
+    if config_path.is_dir():
+        raise ConfigError(f"config {config_path} is a folder; pass --config {config_path / 'chatgw.yaml'}")
     if not config_path.is_file():
         raise ConfigError(
             f"config file {config_path} not found; pass --config PATH or run in the folder holding chatgw.yaml"

@@ -56,6 +56,10 @@ def parse_yaml(text: str, file: str) -> tuple[SourceDoc | None, list[Diagnostic]
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or "invalid YAML"
         context = f" {error.context}" if error.context else ""
+        start = error.context_mark
+        if context and start is not None and mark is not None and start.line != mark.line:
+            # The caret is where the parser gave up; say where the unclosed thing began.
+            context += f" that starts at line {start.line + 1}, column {start.column + 1}"
         return None, [
             diagnostic(
                 "CGW101",
@@ -85,9 +89,22 @@ def read_text(path: Path, file: str) -> tuple[str | None, list[Diagnostic]]:
     """A file's text, or a CGW106 diagnostic saying why it cannot be read."""
     try:
         return path.read_text(encoding="utf-8"), []
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
-        return None, [diagnostic("CGW106", f"cannot read {file}: {reason}", Location(file), hint="check the path")]
+    except OSError as error:
+        return None, [diagnostic("CGW106", f"cannot read {file}: {error.strerror}", Location(file), hint="check the path")]
+    except UnicodeDecodeError:
+        reason = f"not UTF-8 text ({_bad_byte(path.read_bytes())})"
+        return None, [diagnostic("CGW106", f"cannot read {file}: {reason}", Location(file), hint="save the file as UTF-8")]
+
+
+def _bad_byte(data: bytes) -> str:
+    """Where the first byte that is not UTF-8 is, as `line L, column C`."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - data.rfind(b"\n", 0, error.start)
+        return f"bad byte at line {line}, column {column}"
+    return "it changed while being read"
 
 
 def _build(node: yaml.Node, path: PathKey, doc: SourceDoc, problems: list[Diagnostic]) -> Any:

@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import os
 import secrets
+import socket
 import tempfile
 import time
 from dataclasses import dataclass
@@ -23,8 +24,13 @@ from fastapi import FastAPI
 from chatgw.compiler import load_project
 from chatgw.compiler.plans import ProjectPlan
 from chatgw.demo.acme import create_acme_app
+from chatgw.errors import ChatgwError
 
 DEMO_CUSTOMER = {"sub": "cus_demo", "customer_id": "cus_demo", "name": "Dana Demo", "email": "dana@storefront.test"}
+
+
+class DemoError(ChatgwError):
+    """The demo could not start (a port is taken, say)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,18 +81,39 @@ def build_demo(settings: DemoSettings, *, workdir: Path | None = None) -> Demo:
     return Demo(gateway=gateway, acme=acme, settings=settings, project=project)
 
 
-async def serve_demo(demo: Demo) -> None:
-    """Run both apps until interrupted."""
+def listen(settings: DemoSettings) -> tuple[socket.socket, socket.socket]:
+    """Bind the Acme API's and the gateway's ports on 127.0.0.1 before anything is announced;
+    DemoError says which port is taken and how to choose another."""
+    acme = _listen(settings.api_port, "--api-port")
+    try:
+        return acme, _listen(settings.port, "--port")
+    except DemoError:
+        acme.close()
+        raise
+
+
+async def serve_demo(demo: Demo, sockets: tuple[socket.socket, socket.socket]) -> None:
+    """Run both apps, on the sockets `listen` bound, until interrupted."""
     import uvicorn
 
-    def server(app: FastAPI, port: int) -> uvicorn.Server:
-        return uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on")
-        )
+    def server(app: FastAPI) -> uvicorn.Server:
+        return uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="on"))
 
-    acme = server(demo.acme, demo.settings.api_port)
-    gateway = server(demo.gateway, demo.settings.port)
-    await asyncio.gather(acme.serve(), gateway.serve())
+    acme_socket, gateway_socket = sockets
+    await asyncio.gather(server(demo.acme).serve([acme_socket]), server(demo.gateway).serve([gateway_socket]))
+
+
+def _listen(port: int, option: str) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", port))
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        raise DemoError(
+            f"cannot listen on 127.0.0.1:{port} ({error.strerror}); stop what uses it or pass {option} with a free port"
+        ) from None
+    return sock
 
 
 def _identity_route(secret: str) -> Any:

@@ -34,11 +34,6 @@ paths:
 """
 
 
-@pytest.fixture(autouse=True)
-def _spec_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-
-
 def _init(*args: str | Path) -> Result:
     return CliRunner().invoke(app, ["init", *map(str, args)])
 
@@ -113,6 +108,16 @@ def test_init_missing_spec_exits_2(tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
+
+
+def test_init_spec_without_operations_exits_2_saying_so(tmp_path: Path) -> None:
+    spec = tmp_path / "empty.yaml"
+    spec.write_text("openapi: 3.0.3\ninfo: {title: Empty, version: '1'}\npaths: {}\n", encoding="utf-8")
+
+    result = _init("--spec", spec, "--config", tmp_path / "chatgw.yaml")
+
+    assert result.exit_code == 2
+    assert "has no operations" in result.stderr and "--operation" not in result.stderr
 
 
 def test_init_all_scaffolds_every_operation(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner, Result
 
 import chatgw.cli.commands  # noqa: F401  (registers the commands)
@@ -42,11 +41,6 @@ conversations:
         respond: {status: 200, body: {name: pro, monthly_price: 49, monthly_call_cap: 1000000}}
         expect: {request: {method: PATCH, body: {plan: enterprise}}, reply: now on enterprise}
 """
-
-
-@pytest.fixture(autouse=True)
-def _spec_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 def _test(*args: str | Path) -> Result:
@@ -172,3 +166,13 @@ def test_chatgw_test_project_with_errors_exits_2(tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "actions/broken.yaml:3:19: error CGW201 unknown operation 'nope'" in result.stderr
+
+
+def test_chatgw_test_unwritable_junit_path_exits_2_saying_so(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+
+    result = _test(_file(tmp_path, PASSING), "--mock", "--junit", tmp_path / "a-file" / "junit.xml")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("chatgw: error: cannot write the JUnit report to ")
+    assert "Traceback" not in result.output

@@ -12,31 +12,9 @@ from typer.testing import CliRunner, Result
 
 import chatgw.cli.validate  # noqa: F401  (registers the command on the app)
 from chatgw.cli import app
+from tests.projects import CANCEL, SHOP_CONFIG, write_shop
 
 REPO = Path(__file__).resolve().parents[2]
-SPEC = REPO / "tests" / "compiler" / "fixtures" / "shop.openapi.yaml"
-CONFIG = """\
-version: 1
-name: shop-support
-openapi: shop.openapi.yaml
-upstream:
-  base_url: http://127.0.0.1:9
-actions: actions/
-"""
-CANCEL = """\
-description: Cancel one of the customer's orders
-intent:
-  examples: [cancel my order, I don't want order ord_ab12cd any more, stop my order]
-slots:
-  order_id: {prompt: Which order?}
-  customer_id: {from: identity.customer_id}
-call:
-  operation: cancelOrder
-  path: {order_id: "{{ slots.order_id }}"}
-  headers: {X-Customer-Id: "{{ slots.customer_id }}"}
-reply:
-  ok: Order {{ slots.order_id }} is cancelled.
-"""
 TYPO = CANCEL.replace("operation: cancelOrder", "operation: cancelOrdr")
 UNCONFIRMED = CANCEL.replace("call:", "confirm: false\ncall:", 1).replace(
     "[cancel my order, I don't want order ord_ab12cd any more, stop my order]",
@@ -44,21 +22,9 @@ UNCONFIRMED = CANCEL.replace("call:", "confirm: false\ncall:", 1).replace(
 )
 
 
-def _project(root: Path, actions: dict[str, str], config: str = CONFIG) -> Path:
+def _project(root: Path, actions: dict[str, str], config: str = SHOP_CONFIG) -> Path:
     """A project in `root/bot/` (not the working directory), reading the small shop spec."""
-    folder = root / "bot"
-    (folder / "actions").mkdir(parents=True)
-    (folder / "shop.openapi.yaml").write_bytes(SPEC.read_bytes())
-    (folder / "chatgw.yaml").write_text(config, encoding="utf-8")
-    for name, text in actions.items():
-        (folder / "actions" / name).write_text(text, encoding="utf-8")
-    return folder / "chatgw.yaml"
-
-
-@pytest.fixture(autouse=True)
-def _spec_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the parsed-spec cache of every run (in process or not) inside the test's folder."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return write_shop(root / "bot", {"chatgw.yaml": config, **{f"actions/{name}": text for name, text in actions.items()}})
 
 
 def _validate(*args: str | Path) -> Result:
@@ -145,7 +111,7 @@ def test_validate_exit_2_for_a_missing_config(tmp_path: Path) -> None:
 
 
 def test_validate_exit_2_for_a_missing_spec(tmp_path: Path) -> None:
-    config = _project(tmp_path, {"cancel_order.yaml": CANCEL}, CONFIG.replace("shop.openapi.yaml", "gone.yaml"))
+    config = _project(tmp_path, {"cancel_order.yaml": CANCEL}, SHOP_CONFIG.replace("shop.openapi.yaml", "gone.yaml"))
 
     _assert_could_not_run(_validate("--config", config), "gone.yaml not found")
 
@@ -169,10 +135,25 @@ def test_validate_exit_2_for_an_unreadable_spec(tmp_path: Path, content: str | b
 
 
 def test_validate_exit_2_for_a_spec_that_is_a_folder(tmp_path: Path) -> None:
-    config = _project(tmp_path, {"cancel_order.yaml": CANCEL}, CONFIG.replace("shop.openapi.yaml", "specs"))
+    config = _project(tmp_path, {"cancel_order.yaml": CANCEL}, SHOP_CONFIG.replace("shop.openapi.yaml", "specs"))
     (config.parent / "specs").mkdir()
 
     _assert_could_not_run(_validate("--config", config), "specs")
+
+
+def test_validate_text_points_at_a_literal_secret_without_printing_it(tmp_path: Path) -> None:
+    secret = "sk_live_0123456789abcdef"
+    config = SHOP_CONFIG.replace("  base_url: http://127.0.0.1:9\n", f"  base_url: http://127.0.0.1:9\n  auth: {{type: bearer, token: {secret}}}\n")
+    result = _validate("--config", _project(tmp_path, {"cancel_order.yaml": CANCEL}, config))
+
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:4] == [
+        "chatgw.yaml:6:31: error CGW501 upstream.auth.token holds a literal secret",
+        "  |",
+        "6 |   auth: {type: bearer, token: <secret not shown>",
+        "  |                               ^",
+    ]
+    assert secret not in result.stdout
 
 
 def test_validate_json_is_the_documented_object(tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 
 A case lists the files of a small project and every diagnostic it must produce, each as
 `[file, line, column, code]` or `[file, line, column, code, "words in the message or hint"]`.
-Nothing else may be reported. Without its own `chatgw.yaml` a case gets `DEFAULT_CONFIG`,
-which reads `fixtures/shop.openapi.yaml`; `env:` is the environment it compiles in.
+Nothing else may be reported. Without its own `chatgw.yaml` a case gets `SHOP_CONFIG` of
+tests/projects.py, which reads `fixtures/shop.openapi.yaml`; `env:` is the environment it compiles in.
 """
 
 from __future__ import annotations
@@ -15,18 +15,10 @@ from typing import Any, Callable
 import yaml
 
 from chatgw.compiler import CompileResult, compile_project
+from tests.projects import write_shop
 
 RULES = Path(__file__).parent / "rules"
 CompileFiles = Callable[..., CompileResult]  # the `compile_files` fixture of conftest.py
-SPEC = Path(__file__).parent / "fixtures" / "shop.openapi.yaml"
-DEFAULT_CONFIG = """\
-version: 1
-name: shop-support
-openapi: shop.openapi.yaml
-upstream:
-  base_url: http://127.0.0.1:9
-actions: actions/
-"""
 
 
 @dataclass(frozen=True)
@@ -68,24 +60,7 @@ def all_cases() -> list[RuleCase]:
 
 def run_case(case: RuleCase, root: Path, cache_dir: Path) -> CompileResult:
     """Write the case's project under `root` and compile it."""
-    return compile_project(write_project(root, case.files), environ=case.env, cache_dir=cache_dir)
-
-
-def write_project(root: Path, files: dict[str, Any]) -> Path:
-    """The shop spec, DEFAULT_CONFIG unless `files` has a chatgw.yaml, and `files`; returns the config's path.
-
-    A file's content is its text, or `{text, encoding}` to write it in another encoding.
-    """
-    root.mkdir(parents=True, exist_ok=True)
-    (root / SPEC.name).write_bytes(SPEC.read_bytes())
-    for name, content in {"chatgw.yaml": DEFAULT_CONFIG, **files}.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, dict):
-            target.write_bytes(content["text"].encode(content["encoding"]))
-        else:
-            target.write_text(content, encoding="utf-8")
-    return root / "chatgw.yaml"
+    return compile_project(write_shop(root, case.files), environ=case.env, cache_dir=cache_dir)
 
 
 def actual(result: CompileResult) -> list[tuple[str, int, int, str]]:

@@ -10,33 +10,17 @@ import pytest
 from chatgw.compiler import compile_project, load_project
 from chatgw.compiler.plans import HANDOFF
 from chatgw.errors import CompileError, ConfigError, SpecError
-from tests.compiler.rulecases import DEFAULT_CONFIG, CompileFiles
+from tests import projects
+from tests.compiler.rulecases import CompileFiles
+from tests.projects import HOURS, SHOP_CONFIG, SHOP_SPEC, write_files
 
 REPO = Path(__file__).resolve().parents[2]
 
-CANCEL = """\
-description: Cancel one of the customer's orders
-intent:
-  examples: [cancel my order, I don't want order ord_ab12cd any more, stop my order]
-slots:
-  order_id: {prompt: Which order?}
-  customer_id: {from: identity.customer_id}
-call:
-  operation: cancelOrder
-  path: {order_id: "{{ slots.order_id }}"}
-  headers: {X-Customer-Id: "{{ slots.customer_id }}"}
-reply:
-  ok: Order {{ slots.order_id }} is cancelled.
+# The shop's cancel action, with a reply for each outcome.
+CANCEL = projects.CANCEL + """\
   404: I couldn't find order {{ slots.order_id }}.
   4xx: That didn't work.
   default: handoff
-"""
-
-HOURS = """\
-description: Opening hours
-intent:
-  examples: [when are you open, opening hours, are you open on sunday]
-answer: We ship Monday to Friday.
 """
 
 
@@ -115,7 +99,7 @@ def test_compile_an_error_gives_no_plan_but_every_file_is_checked(compile_files:
 
 
 def test_compile_config_errors_do_not_hide_action_errors(compile_files: CompileFiles) -> None:
-    config = DEFAULT_CONFIG.replace("  base_url:", "  retrys: 2\n  base_url:")
+    config = SHOP_CONFIG.replace("  base_url:", "  retrys: 2\n  base_url:")
 
     result = compile_files({"chatgw.yaml": config, "actions/cancel_order.yaml": CANCEL.replace("cancelOrder", "cancelOrdr")})
 
@@ -126,7 +110,7 @@ def test_compile_config_errors_do_not_hide_action_errors(compile_files: CompileF
 def test_compile_diagnostics_are_sorted_config_first_then_file_line_column(compile_files: CompileFiles) -> None:
     result = compile_files(
         {
-            "chatgw.yaml": DEFAULT_CONFIG.replace("http://127.0.0.1:9", "${SHOP_URL}"),
+            "chatgw.yaml": SHOP_CONFIG.replace("http://127.0.0.1:9", "${SHOP_URL}"),
             "actions/b.yaml": CANCEL.replace("  ok: Order {{ slots.order_id }}", "  ok: Order {{ slots.ordr }}").replace(
                 "cancelOrder", "cancelOrdr"
             ),
@@ -148,7 +132,7 @@ def test_compile_missing_config_raises_config_error(tmp_path: Path) -> None:
 
 
 def test_compile_missing_spec_raises_spec_error_naming_the_setting(tmp_path: Path) -> None:
-    (tmp_path / "chatgw.yaml").write_text(DEFAULT_CONFIG.replace("shop.openapi.yaml", "missing.yaml"), encoding="utf-8")
+    (tmp_path / "chatgw.yaml").write_text(SHOP_CONFIG.replace("shop.openapi.yaml", "missing.yaml"), encoding="utf-8")
 
     with pytest.raises(SpecError, match="missing.yaml not found.*openapi: missing.yaml") as raised:
         compile_project(tmp_path / "chatgw.yaml", environ={})
@@ -156,23 +140,34 @@ def test_compile_missing_spec_raises_spec_error_naming_the_setting(tmp_path: Pat
     assert "\n" not in str(raised.value)
 
 
-def test_compile_spec_path_option_overrides_the_config(tmp_path: Path) -> None:
-    shop = Path(__file__).parent / "fixtures" / "shop.openapi.yaml"
-    (tmp_path / "chatgw.yaml").write_text(DEFAULT_CONFIG.replace("shop.openapi.yaml", "missing.yaml"), encoding="utf-8")
-    (tmp_path / "actions").mkdir()
-    (tmp_path / "actions" / "cancel_order.yaml").write_text(CANCEL, encoding="utf-8")
+def test_compile_missing_spec_points_at_the_setting(tmp_path: Path) -> None:
+    (tmp_path / "chatgw.yaml").write_text(SHOP_CONFIG.replace("shop.openapi.yaml", "missing.yaml"), encoding="utf-8")
 
-    result = compile_project(tmp_path / "chatgw.yaml", spec_path=shop, environ={}, cache_dir=tmp_path / "cache")
+    with pytest.raises(SpecError, match=r"\(chatgw.yaml:3:10: openapi: missing.yaml\)"):
+        compile_project(tmp_path / "chatgw.yaml", environ={})
+
+
+def test_compile_spec_path_option_overrides_the_config(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {"chatgw.yaml": SHOP_CONFIG.replace("shop.openapi.yaml", "missing.yaml"), "actions/cancel_order.yaml": CANCEL},
+    )
+
+    result = compile_project(tmp_path / "chatgw.yaml", spec_path=SHOP_SPEC, environ={}, cache_dir=tmp_path / "cache")
 
     assert result.diagnostics == ()
     assert result.spec is not None
 
 
 def test_load_project_raises_compile_error_carrying_the_diagnostics(tmp_path: Path) -> None:
-    (tmp_path / "chatgw.yaml").write_text(DEFAULT_CONFIG.replace("shop.openapi.yaml", "spec.yaml"), encoding="utf-8")
-    (tmp_path / "spec.yaml").write_bytes((Path(__file__).parent / "fixtures" / "shop.openapi.yaml").read_bytes())
-    (tmp_path / "actions").mkdir()
-    (tmp_path / "actions" / "cancel_order.yaml").write_text(CANCEL.replace("cancelOrder", "cancelOrdr"), encoding="utf-8")
+    write_files(
+        tmp_path,
+        {
+            "chatgw.yaml": SHOP_CONFIG.replace("shop.openapi.yaml", "spec.yaml"),
+            "spec.yaml": SHOP_SPEC.read_text(encoding="utf-8"),
+            "actions/cancel_order.yaml": CANCEL.replace("cancelOrder", "cancelOrdr"),
+        },
+    )
 
     with pytest.raises(CompileError) as raised:
         load_project(tmp_path / "chatgw.yaml", environ={}, cache_dir=tmp_path / "cache")

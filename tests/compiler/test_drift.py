@@ -12,6 +12,7 @@ import chatgw.cli.commands  # noqa: F401  (registers the commands)
 from chatgw.cli import app
 from chatgw.compiler import compile_project
 from chatgw.compiler.drift import check_drift
+from tests.projects import write_files
 
 V1 = """\
 openapi: 3.0.3
@@ -127,12 +128,10 @@ reply:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "actions").mkdir()
-    (tmp_path / "v1.yaml").write_text(V1, encoding="utf-8")
-    (tmp_path / "v2.yaml").write_text(V2, encoding="utf-8")
-    (tmp_path / "chatgw.yaml").write_text(CONFIG, encoding="utf-8")
-    for name, text in ACTIONS.items():
-        (tmp_path / "actions" / name).write_text(text, encoding="utf-8")
+    write_files(
+        tmp_path,
+        {"v1.yaml": V1, "v2.yaml": V2, "chatgw.yaml": CONFIG, **{f"actions/{name}": text for name, text in ACTIONS.items()}},
+    )
     return tmp_path
 
 
@@ -207,9 +206,8 @@ def test_drift_keeps_findings_the_current_spec_already_has_as_they_are(project: 
     assert after.diagnostics == before.diagnostics != ()
 
 
-def test_validate_against_new_spec_exits_1_with_the_drift_as_json(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(project / "cache"))
-
+@pytest.mark.usefixtures("spec_cache")
+def test_validate_against_new_spec_exits_1_with_the_drift_as_json(project: Path) -> None:
     result = CliRunner().invoke(
         app, ["validate", "--config", str(project / "chatgw.yaml"), "--against", str(project / "v2.yaml"), "-f", "json"]
     )
@@ -220,9 +218,8 @@ def test_validate_against_new_spec_exits_1_with_the_drift_as_json(project: Path,
     assert payload["summary"] == {"errors": 6, "warnings": 0, "actions": 3}
 
 
-def test_validate_against_a_missing_spec_exits_2(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(project / "cache"))
-
+@pytest.mark.usefixtures("spec_cache")
+def test_validate_against_a_missing_spec_exits_2(project: Path) -> None:
     result = CliRunner().invoke(
         app, ["validate", "--config", str(project / "chatgw.yaml"), "--against", str(project / "v3.yaml")]
     )

@@ -8,31 +8,18 @@ import pytest
 
 from chatgw.config.loader import load_sources
 from chatgw.errors import ConfigError
+from tests.projects import HOURS, SHOP_UPSTREAM_FROM_ENV, write_files
 
-CONFIG = """\
-version: 1
-name: shop-support
-openapi: shop.openapi.yaml
-upstream:
-  base_url: ${SHOP_API_URL:-http://127.0.0.1:9}
-  auth: {type: bearer, token: ${SHOP_API_TOKEN}}
+CONFIG = SHOP_UPSTREAM_FROM_ENV + """\
   timeout: ${SHOP_TIMEOUT:-5s}
 store: ${DATABASE_URL}
 actions: actions/
 """
-HOURS = """\
-description: Opening hours
-intent:
-  examples: [when are you open, opening hours, are you open on sunday]
-answer: We ship Monday to Friday.
-"""
 
 
 def _project(root: Path, config: str = CONFIG, actions: dict[str, str] | None = None) -> Path:
-    (root / "chatgw.yaml").write_text(config, encoding="utf-8")
-    for name, text in (actions if actions is not None else {"hours.yaml": HOURS}).items():
-        (root / "actions" / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / "actions" / name).write_text(text, encoding="utf-8")
+    actions = actions if actions is not None else {"hours.yaml": HOURS}
+    write_files(root, {"chatgw.yaml": config, **{f"actions/{name}": text for name, text in actions.items()}})
     return root / "chatgw.yaml"
 
 
@@ -65,6 +52,11 @@ def test_load_reads_the_environment_by_default(tmp_path: Path, monkeypatch: pyte
 def test_load_missing_config_file_raises_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found; pass --config PATH"):
         load_sources(tmp_path / "chatgw.yaml", {})
+
+
+def test_load_config_that_is_a_folder_names_the_file_to_pass(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=f"is a folder; pass --config {tmp_path / 'chatgw.yaml'}"):
+        load_sources(tmp_path, {})
 
 
 def test_load_actions_below_the_folder_sorted_with_both_suffixes(tmp_path: Path) -> None:

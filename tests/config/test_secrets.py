@@ -9,37 +9,21 @@ import pytest
 from chatgw.compiler import compile_project
 from chatgw.config.secrets import SecretRef
 from chatgw.errors import ConfigError
+from tests.projects import HOURS, SHOP_UPSTREAM_FROM_ENV, write_shop
 
-SPEC = Path(__file__).resolve().parents[1] / "compiler" / "fixtures" / "shop.openapi.yaml"
-CONFIG = """\
-version: 1
-name: shop-support
-openapi: shop.openapi.yaml
-upstream:
-  base_url: ${SHOP_API_URL:-http://127.0.0.1:9}
-  auth: {type: bearer, token: ${SHOP_API_TOKEN}}
+CONFIG = SHOP_UPSTREAM_FROM_ENV + """\
   timeout: 500ms
 identity: {mode: jwt, secret: ${SHOP_IDENTITY_SECRET}}
 handoff: {inbox: true, webhook: "${HANDOFF_WEBHOOK_URL:-}", webhook_secret: ${HANDOFF_SECRET}}
 server: {operator_token: ${OPERATOR_TOKEN}}
 actions: actions/
 """
-HOURS = """\
-description: Opening hours
-intent:
-  examples: [when are you open, opening hours, are you open on sunday]
-answer: We ship Monday to Friday.
-"""
 SECRET_VALUE = "s3cr3t-value-that-must-not-leak"
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "shop.openapi.yaml").write_bytes(SPEC.read_bytes())
-    (tmp_path / "chatgw.yaml").write_text(CONFIG, encoding="utf-8")
-    (tmp_path / "actions").mkdir()
-    (tmp_path / "actions" / "hours.yaml").write_text(HOURS, encoding="utf-8")
-    return tmp_path / "chatgw.yaml"
+    return write_shop(tmp_path, {"chatgw.yaml": CONFIG, "actions/hours.yaml": HOURS})
 
 
 def test_secrets_compile_to_secret_refs(project: Path) -> None:
@@ -94,3 +78,17 @@ def test_secret_ref_reveal_of_an_unset_variable_names_it(monkeypatch: pytest.Mon
 
 def test_secret_ref_repr_never_shows_the_default() -> None:
     assert repr(SecretRef("TOKEN", "dev-default")) == "SecretRef(${TOKEN})"
+
+
+def test_secret_given_to_a_plain_setting_is_not_echoed_in_diagnostics(tmp_path: Path) -> None:
+    config = SHOP_UPSTREAM_FROM_ENV.replace("${SHOP_API_URL:-http://127.0.0.1:9}", "${SHOP_API_TOKEN}") + """\
+  timeout: ${SHOP_API_TOKEN}
+actions: actions/
+"""
+    project = write_shop(tmp_path, {"chatgw.yaml": config, "actions/hours.yaml": HOURS})
+
+    result = compile_project(project, environ={"SHOP_API_TOKEN": SECRET_VALUE}, cache_dir=tmp_path / "cache")
+
+    assert [(d.line, d.code) for d in result.diagnostics] == [(5, "CGW104"), (7, "CGW104")]
+    assert all("${SHOP_API_TOKEN} (value not shown)" in d.message for d in result.diagnostics)
+    assert SECRET_VALUE not in repr(result.diagnostics)

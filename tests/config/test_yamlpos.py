@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from chatgw.config.yamlpos import parse_yaml
+from pathlib import Path
+
+from chatgw.config.yamlpos import parse_yaml, read_yaml
 
 TEXT = """\
 description: Reset a key
@@ -65,6 +67,12 @@ def test_yamlpos_syntax_error_is_a_located_cgw101() -> None:
     assert problems[0].message.startswith("YAML syntax error: ")
 
 
+def test_yamlpos_syntax_error_names_where_the_unclosed_collection_starts() -> None:
+    _, [problem] = parse_yaml("a: 1\nb: [1, 2\nc: 3\n", "chatgw.yaml")
+
+    assert problem.message.endswith("while parsing a flow sequence that starts at line 2, column 4")
+
+
 def test_yamlpos_duplicate_key_is_cgw107_at_the_second_key() -> None:
     doc, problems = parse_yaml("a: 1\nb:\n  c: 2\n  c: 3\n", "x.yaml")
 
@@ -76,3 +84,15 @@ def test_yamlpos_empty_document_has_no_data() -> None:
     doc, problems = parse_yaml("# nothing here\n", "x.yaml")
 
     assert problems == [] and doc is not None and doc.data is None
+
+
+def test_yamlpos_file_that_is_not_utf8_says_where_and_how_to_fix(tmp_path: Path) -> None:
+    path = tmp_path / "hours.yaml"
+    path.write_bytes("description: Opening hours\nanswer: Ouvert du lundi au café\n".encode("latin-1"))
+
+    doc, [problem] = read_yaml(path, "actions/hours.yaml")
+
+    assert doc is None
+    assert (problem.code, problem.line, problem.column) == ("CGW106", 1, 1)
+    assert problem.message == "cannot read actions/hours.yaml: not UTF-8 text (bad byte at line 2, column 31)"
+    assert problem.hint == "save the file as UTF-8"

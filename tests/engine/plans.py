@@ -21,44 +21,23 @@ from chatgw.compiler.plans import (
 from chatgw.engine import ConversationState, Engine, TurnResult
 from chatgw.engine.engine import build_intents
 from chatgw.nlu.intents import IntentEngine
-from chatgw.openapi.model import Operation, Parameter, RequestBody, Response
+from chatgw.openapi.model import Response
 from chatgw.runtime import HttpSender, Sender
+from tests.runtime.builders import operation, path_param
 
 PROJECT_ID = r"^proj_[a-z0-9]{5}$"
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")
 
 
-def _operation(
-    method: str,
-    path: str,
-    operation_id: str,
-    *,
-    parameters: tuple[Parameter, ...] = (),
-    body: Mapping[str, Any] | None = None,
-    responses: Mapping[str, Response] | None = None,
-    tags: tuple[str, ...] = (),
-) -> Operation:
-    return Operation(
-        method=method,
-        path=path,
-        operation_id=operation_id,
-        parameters=parameters,
-        request_body=RequestBody(True, "application/json", body) if body is not None else None,
-        responses=responses or {"200": Response("200", "ok", {"type": "object"})},
-        tags=tags,
-    )
+# What an operation answers when the test does not say: a JSON object.
+OK = {"200": Response("200", "ok", {"type": "object"})}
 
-
-def _path(name: str, schema: Mapping[str, Any]) -> Parameter:
-    return Parameter(name=name, location="path", required=True, schema=schema)
-
-
-ROTATE = _operation(
+ROTATE = operation(
     "POST",
     "/projects/{project_id}/keys/rotate",
-    "rotateProjectKey",
-    parameters=(_path("project_id", {"type": "string", "pattern": PROJECT_ID}),),
+    operation_id="rotateProjectKey",
+    parameters=(path_param("project_id", {"type": "string", "pattern": PROJECT_ID}),),
     body={"type": "object", "properties": {"reason": {"type": "string"}}},
     responses={
         "200": Response("200", "rotated", {"type": "object"}, example={"key_suffix": "x9Qz"}),
@@ -66,30 +45,31 @@ ROTATE = _operation(
     },
     tags=("Keys",),
 )
-USAGE = _operation(
+USAGE = operation(
     "GET",
     "/projects/{project_id}/usage",
-    "getProjectUsage",
-    parameters=(_path("project_id", {"type": "string", "pattern": PROJECT_ID}),),
+    operation_id="getProjectUsage",
+    parameters=(path_param("project_id", {"type": "string", "pattern": PROJECT_ID}),),
     responses={"200": Response("200", "usage", {"type": "object"}, example={"requests": 1234})},
     tags=("Usage",),
 )
-EXTEND_TRIAL = _operation(
+EXTEND_TRIAL = operation(
     "POST",
     "/customers/{customer_id}/trial/extend",
-    "extendTrial",
-    parameters=(_path("customer_id", {"type": "string"}),),
+    operation_id="extendTrial",
+    parameters=(path_param("customer_id", {"type": "string"}),),
     body={
         "type": "object",
         "required": ["hours"],
         "properties": {"hours": {"type": "integer", "minimum": 1, "maximum": 72}},
     },
+    responses=OK,
     tags=("Billing",),
 )
-EMAIL_INVOICE = _operation(
+EMAIL_INVOICE = operation(
     "POST",
     "/invoices/email",
-    "emailInvoice",
+    operation_id="emailInvoice",
     body={
         "type": "object",
         "required": ["email", "month", "note"],
@@ -99,6 +79,7 @@ EMAIL_INVOICE = _operation(
             "note": {"type": "string"},
         },
     },
+    responses=OK,
     tags=("Billing",),
 )
 

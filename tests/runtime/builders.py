@@ -20,6 +20,7 @@ def operation(
     body: dict[str, Any] | None = None,
     media_type: str = "application/json",
     responses: dict[str, Response] | None = None,
+    tags: tuple[str, ...] = (),
 ) -> Operation:
     return Operation(
         method=method,
@@ -28,6 +29,7 @@ def operation(
         parameters=parameters,
         request_body=RequestBody(required=True, media_type=media_type, schema=body) if body is not None else None,
         responses=responses if responses is not None else {"200": Response("200", "ok", None)},
+        tags=tags,
     )
 
 

@@ -19,7 +19,7 @@ from chatgw.compiler import load_project
 from chatgw.server import create_app
 from chatgw.server.logging import JsonFormatter, get_logger
 
-from tests.server.acme import ACTIONS, SPEC
+from tests.projects import write_acme
 
 UPSTREAM_TOKEN = "upstream-cred-7f3a9c"
 IDENTITY_SECRET = "identity-secret-0b1d4e-long-enough-for-hs256"
@@ -32,29 +32,16 @@ ENV = {
     "HANDOFF_WEBHOOK_SECRET": WEBHOOK_SECRET,
 }
 
-CONFIG = """\
-version: 1
-name: acme-serve
-openapi: acme.openapi.yaml
-upstream:
-  base_url: {base_url}
-  auth: {{type: bearer, token: ${{ACME_API_TOKEN}}}}
-  retries: 0
-actions: actions/
-identity: {{mode: jwt, secret: ${{CHATGW_IDENTITY_SECRET}}}}
+# What the server tests add to the Acme project: verified identity and a SQLite store.
+SERVER_CONFIG = """\
+identity: {mode: jwt, secret: ${CHATGW_IDENTITY_SECRET}}
 store: sqlite:///chatgw.db
-{extra}"""
+"""
 
 
 def write_project(root: Path, base_url: str, extra: str = "") -> Path:
-    """The `chatgw try` test project (usage GET, key rotation POST, trial extension by identity)."""
-    (root / "acme.openapi.yaml").write_text(SPEC)
-    (root / "actions").mkdir(exist_ok=True)
-    for name, text in ACTIONS.items():
-        (root / "actions" / f"{name}.yaml").write_text(text)
-    config = root / "chatgw.yaml"
-    config.write_text(CONFIG.format(base_url=base_url, extra=extra))
-    return config
+    """The Acme project of tests/projects.py, with identity and a store (and `extra` config)."""
+    return write_acme(root, base_url, SERVER_CONFIG + extra)
 
 
 def build_app(config: Path, **options: Any) -> FastAPI:

@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from tests.server.gateway import (
-    ENV,
     IDENTITY_SECRET,
     UPSTREAM_TOKEN,
     build_app,
@@ -18,20 +17,6 @@ from tests.server.gateway import (
     running,
     write_project,
 )
-from tests.upstream import Reply, serve
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
-
-
-@pytest.fixture
-def upstream():
-    with serve() as server:
-        server.default = Reply(200, {"requests": 1234, "key_suffix": "x9Qz"})
-        yield server
 
 
 def chat(client: httpx.Client, message: str, conversation_id: str | None = None, **extra) -> httpx.Response:
@@ -103,8 +88,7 @@ def test_chat_thirty_concurrent_conversations_do_not_cross(tmp_path: Path, upstr
         async with httpx.AsyncClient(base_url=url, timeout=30) as client:
             return await asyncio.gather(*(conversation(client, p) for p in projects))
 
-    # The test upstream (http.server) has a listen backlog of 5: keep the gateway's pool below it.
-    with running(build_app(config, upstream_connections=4)) as url:
+    with running(build_app(config)) as url:
         results = asyncio.run(all_of_them(url))
         with httpx.Client(base_url=url) as client:
             runs = {cid: client.get(f"/v1/conversations/{cid}").json()["action_runs"] for cid, _ in results}

@@ -8,10 +8,8 @@ import json
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.server.gateway import (
-    ENV,
     IDENTITY_SECRET,
     OPERATOR_TOKEN,
     UPSTREAM_TOKEN,
@@ -25,19 +23,6 @@ from tests.server.gateway import (
 from tests.upstream import Reply, serve
 
 OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
-
-
-@pytest.fixture
-def upstream():
-    with serve() as server:
-        server.default = Reply(200, {"requests": 1234, "key_suffix": "x9Qz"})
-        yield server
 
 
 def say(client: httpx.Client, message: str, cid: str | None = None, token: str | None = None) -> dict:

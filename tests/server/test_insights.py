@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import httpx
-import pytest
 from typer.testing import CliRunner
 
 import chatgw.cli.commands  # noqa: F401  (registers the commands)
@@ -14,12 +13,6 @@ from chatgw.cli import app as cli
 
 from tests.server.gateway import ENV, UPSTREAM_TOKEN, build_app, running, write_project
 from tests.upstream import Reply, serve
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
 
 
 def say(client: httpx.Client, message: str, cid: str | None = None) -> dict:

@@ -12,15 +12,9 @@ from typer.testing import CliRunner
 import chatgw.cli.commands  # noqa: F401  (registers the commands)
 from chatgw.cli import app as cli
 
-from tests.server.acme import ACTIONS
+from tests.projects import ACME_ACTIONS
 from tests.server.gateway import ENV, build_app, captured_logs, events, running, write_project
 from tests.upstream import Reply, serve
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
 
 
 def test_serve_with_a_missing_config_says_why_and_exits_2(tmp_path: Path) -> None:
@@ -44,10 +38,10 @@ def test_reload_with_errors_keeps_the_running_plans_then_takes_fixed_ones(tmp_pa
         gateway = app.state.gateway
         broken = tmp_path / "actions" / "show_usage.yaml"
         with captured_logs() as lines, running(app) as url, httpx.Client(base_url=url) as client:
-            broken.write_text(ACTIONS["show_usage"].replace("getProjectUsage", "getProjectUsageTypo"))
+            broken.write_text(ACME_ACTIONS["show_usage"].replace("getProjectUsage", "getProjectUsageTypo"))
             kept = asyncio.run(gateway.reload())
             still = client.post("/v1/chat", json={"message": "show me the usage of proj_8f2k1"}).json()
-            broken.write_text(ACTIONS["show_usage"].replace("[usage]", "[usage, reloaded]"))
+            broken.write_text(ACME_ACTIONS["show_usage"].replace("[usage]", "[usage, reloaded]"))
             taken = asyncio.run(gateway.reload())
             fresh = client.post("/v1/chat", json={"message": "show me the usage of proj_8f2k1"}).json()
 

@@ -1,8 +1,109 @@
-"""The small Acme project of the server tests: the spec and the action files."""
+"""Small chatgw projects that tests write into a folder (usually `tmp_path`).
+
+Two projects serve most tests:
+
+- the **shop** project: `tests/compiler/fixtures/shop.openapi.yaml`, `SHOP_CONFIG` and whatever
+  action files a test passes to `write_shop`;
+- the **Acme** project: a tiny Acme Cloud spec (`ACME_SPEC`) with three actions (`ACME_ACTIONS`:
+  a usage GET, a key rotation POST, a trial extension that takes the customer from the identity),
+  written by `write_acme` with the upstream's base URL.
+"""
 
 from __future__ import annotations
 
-SPEC = """\
+from pathlib import Path
+from typing import Any
+
+SHOP_SPEC = Path(__file__).parent / "compiler" / "fixtures" / "shop.openapi.yaml"
+SHOP_CONFIG = """\
+version: 1
+name: shop-support
+openapi: shop.openapi.yaml
+upstream:
+  base_url: http://127.0.0.1:9
+actions: actions/
+"""
+# The head of a shop config that takes its upstream (and its secret token) from the environment.
+SHOP_UPSTREAM_FROM_ENV = """\
+version: 1
+name: shop-support
+openapi: shop.openapi.yaml
+upstream:
+  base_url: ${SHOP_API_URL:-http://127.0.0.1:9}
+  auth: {type: bearer, token: ${SHOP_API_TOKEN}}
+"""
+
+HOURS = """\
+description: Opening hours
+intent:
+  examples: [when are you open, opening hours, are you open on sunday]
+answer: We ship Monday to Friday.
+"""
+CANCEL = """\
+description: Cancel one of the customer's orders
+intent:
+  examples: [cancel my order, I don't want order ord_ab12cd any more, stop my order]
+slots:
+  order_id: {prompt: Which order?}
+  customer_id: {from: identity.customer_id}
+call:
+  operation: cancelOrder
+  path: {order_id: "{{ slots.order_id }}"}
+  headers: {X-Customer-Id: "{{ slots.customer_id }}"}
+reply:
+  ok: Order {{ slots.order_id }} is cancelled.
+"""
+
+
+def write_files(root: Path, files: dict[str, Any]) -> None:
+    """Write each file below `root`, making folders as needed.
+
+    A file's content is its text, or `{text, encoding}` to write it in another encoding.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, dict):
+            target.write_bytes(content["text"].encode(content["encoding"]))
+        else:
+            target.write_text(content, encoding="utf-8")
+
+
+def write_shop(root: Path, files: dict[str, Any]) -> Path:
+    """The shop spec, `SHOP_CONFIG` unless `files` has a chatgw.yaml, and `files`; returns the config's path."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / SHOP_SPEC.name).write_bytes(SHOP_SPEC.read_bytes())
+    write_files(root, {"chatgw.yaml": SHOP_CONFIG, **files})
+    return root / "chatgw.yaml"
+
+
+def write_acme(root: Path, base_url: str = "http://127.0.0.1:9", extra: str = "") -> Path:
+    """The Acme project, calling `base_url` with the token in $ACME_API_TOKEN; `extra` is appended
+    to its chatgw.yaml. Returns the config's path."""
+    write_files(
+        root,
+        {
+            "acme.openapi.yaml": ACME_SPEC,
+            **{f"actions/{action}.yaml": text for action, text in ACME_ACTIONS.items()},
+            "chatgw.yaml": ACME_CONFIG.format(base_url=base_url) + extra,
+        },
+    )
+    return root / "chatgw.yaml"
+
+
+ACME_CONFIG = """\
+version: 1
+name: acme
+openapi: acme.openapi.yaml
+upstream:
+  base_url: {base_url}
+  auth: {{type: bearer, token: ${{ACME_API_TOKEN}}}}
+  retries: 0
+actions: actions/
+"""
+
+ACME_SPEC = """\
 openapi: 3.0.3
 info: {title: Acme Cloud, version: "1"}
 paths:
@@ -54,7 +155,7 @@ paths:
         "200": {description: extended}
 """
 
-ACTIONS = {
+ACME_ACTIONS = {
     "show_usage": """\
 description: Show how many requests a project made this month.
 intent:
