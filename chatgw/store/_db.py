@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 
 from sqlalchemy import Engine, create_engine, event, insert, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from chatgw.errors import ChatgwError
 from chatgw.store.tables import SCHEMA_VERSION, metadata, schema_version
@@ -20,8 +22,14 @@ def connect(url: str, *, root: str | None = None) -> Engine:
     """An engine for `url`; a relative SQLite path is taken relative to `root`."""
     try:
         parsed = make_url(url)
-    except Exception as error:  # sqlalchemy raises ArgumentError and ValueError alike
-        raise StoreError(f"store URL {url!r} is not a database URL: {error}") from None
+    except (ArgumentError, ValueError):
+        # Never the URL itself: it may carry a database password.
+        match = re.match(r"[A-Za-z][A-Za-z0-9+.-]*", url)
+        scheme = match.group(0) if match else "(none)"
+        raise StoreError(
+            f"store: is not a database URL (scheme {scheme!r}); write it like "
+            "sqlite:///chatgw.db or postgresql://user:${PASSWORD}@host/db"
+        ) from None
     sqlite = parsed.get_backend_name() == "sqlite"
     if sqlite:
         database = parsed.database or ""
@@ -30,7 +38,13 @@ def connect(url: str, *, root: str | None = None) -> Engine:
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(parsed, pool_pre_ping=True)
+        try:
+            engine = create_engine(parsed, pool_pre_ping=True)
+        except ModuleNotFoundError as error:
+            raise StoreError(
+                f"the database driver for {parsed.get_backend_name()} is not installed "
+                f"(no module {error.name!r}); pip install it next to chatgw"
+            ) from None
     return engine
 
 
