@@ -1,14 +1,19 @@
 """Overhead of a chat turn through `chatgw serve` over calling the upstream directly.
 
-    python bench/serve.py [--turns 2000] [--concurrency 16]
+    python bench/serve.py [--turns 2000] [--concurrency 16] [--breakdown]
 
 Three processes on loopback: a minimal asyncio HTTP upstream answering every GET with a small
 JSON body; the real `chatgw serve` (uvicorn, SQLite in WAL mode in a temp folder) on a small
 project whose one action makes that GET; and this load generator. It sends a fixed number of
 chat turns (each a new conversation whose first message runs the action: one upstream GET,
 a conversation row, messages, a run and tags written), then the same number of GETs straight
-to the upstream, both with the same concurrency, and prints turns/s, p50/p99 of both and the
-overhead per turn (p50 and p99 difference). Loopback only; a fixed count, never open-ended.
+to the upstream, both with the same concurrency, and prints turns/s, p50/p99 of both, the
+overhead per turn (p50 and p99 difference) and, on Linux, the CPU time the gateway process
+spent per turn. Loopback only; a fixed count, never open-ended.
+
+`--breakdown` also times the parts of a turn in this process, one at a time with no HTTP in
+front: a bare httpx GET to the upstream, an engine turn in dry run, an engine turn with its
+GET, and a whole gateway turn (engine, GET and store).
 """
 
 from __future__ import annotations
@@ -112,6 +117,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--turns", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--breakdown", action="store_true", help="also time the parts of a turn in this process")
     args = parser.parse_args()
     turns = max(1, min(args.turns, 100_000))
     with tempfile.TemporaryDirectory() as scratch:
@@ -131,15 +137,23 @@ def main() -> None:
             gateway_url = f"http://127.0.0.1:{gateway_port}"
             upstream_url = f"http://127.0.0.1:{upstream_port}"
             _wait_ready(gateway_url + "/readyz", gateway)
-            through, direct = asyncio.run(_measure(gateway_url, upstream_url, turns, args.concurrency))
+            through, direct, cpu = asyncio.run(_measure(gateway_url, upstream_url, turns, args.concurrency, gateway.pid))
+            parts = asyncio.run(_breakdown(root, upstream_url, min(turns, 1000))) if args.breakdown else None
         finally:
             for process in (gateway, upstream):
                 process.terminate()
                 process.wait(timeout=30)
-    _report(turns, args.concurrency, through, direct)
+    _report(turns, args.concurrency, through, direct, cpu)
+    if parts is not None:
+        print("in this process, one at a time (median ms; CPU ms per gateway turn):")
+        for name, value in parts.items():
+            print(f"  {name:34} {value:6.2f}")
 
 
-async def _measure(gateway: str, upstream: str, turns: int, concurrency: int) -> tuple[tuple[float, list[float]], tuple[float, list[float]]]:
+Timing = tuple[float, list[float]]  # elapsed seconds, latencies in ms
+
+
+async def _measure(gateway: str, upstream: str, turns: int, concurrency: int, pid: int) -> tuple[Timing, Timing, float | None]:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
         async def chat(n: int) -> None:
@@ -154,13 +168,70 @@ async def _measure(gateway: str, upstream: str, turns: int, concurrency: int) ->
                 raise SystemExit(f"unexpected upstream answer: {response.status_code}")
 
         await _run(chat, min(200, turns), concurrency)  # warm-up: connections, caches, SQLite pages
+        cpu_before = _cpu_seconds(pid)
         through = await _run(chat, turns, concurrency)
+        cpu_after = _cpu_seconds(pid)
         await _run(get, min(200, turns), concurrency)
         direct = await _run(get, turns, concurrency)
-    return through, direct
+    cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) * 1000 / turns
+    return through, direct, cpu
 
 
-async def _run(call, count: int, concurrency: int) -> tuple[float, list[float]]:
+async def _breakdown(root: Path, upstream: str, count: int) -> dict[str, float]:
+    """The parts of a turn, each `count` times in a row, in this process (imports chatgw)."""
+    sys.path.insert(0, str(ROOT))
+    from chatgw.compiler import load_project
+    from chatgw.engine import Engine
+    from chatgw.runtime import DryRunSender
+    from chatgw.server import create_app
+    from chatgw.store import open_store
+
+    project = load_project(root / "chatgw.yaml")
+    store = open_store("sqlite:///breakdown.db", root=str(root))  # not the running server's file
+    app = create_app(project, store=store)
+    gateway = app.state.gateway
+    dry = Engine(project, DryRunSender())
+
+    def message(n: int) -> str:
+        return f"show me the usage of proj_{n % 100000:05d}"
+
+    async def median(call) -> float:
+        for n in range(min(100, count)):
+            await call(n)
+        latencies = []
+        for n in range(count):
+            started = time.perf_counter()
+            await call(n)
+            latencies.append((time.perf_counter() - started) * 1000)
+        return statistics.median(latencies)
+
+    parts: dict[str, float] = {}
+    try:
+        async with app.router.lifespan_context(app), httpx.AsyncClient() as client:
+            url = f"{upstream}/projects/proj_00001/usage"
+            parts["bare httpx GET to the upstream"] = await median(lambda n: client.get(url))
+            parts["engine turn, dry run (no GET)"] = await median(lambda n: dry.turn(None, message(n)))
+            parts["engine turn with its GET"] = await median(lambda n: gateway.plans.engine.turn(None, message(n)))
+            parts["gateway turn (engine, GET, store)"] = await median(lambda n: gateway.chat(None, message(n), None))
+            started = time.process_time()
+            for n in range(count):
+                await gateway.chat(None, message(n), None)
+            parts["gateway turn, CPU (mean)"] = (time.process_time() - started) * 1000 / count
+    finally:
+        store.close()
+    return parts
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far, from /proc (None where there is none)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _run(call, count: int, concurrency: int) -> Timing:
     latencies: list[float] = []
     counter = iter(range(count))
 
@@ -175,7 +246,7 @@ async def _run(call, count: int, concurrency: int) -> tuple[float, list[float]]:
     return time.perf_counter() - started, latencies
 
 
-def _report(turns: int, concurrency: int, through: tuple[float, list[float]], direct: tuple[float, list[float]]) -> None:
+def _report(turns: int, concurrency: int, through: Timing, direct: Timing, cpu: float | None) -> None:
     print(f"chatgw serve overhead: {turns} turns, concurrency {concurrency}, loopback, {os.cpu_count()} CPUs")
     print(f"{'':22} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8}")
     for name, (elapsed, latencies) in (("chat turn (gateway)", through), ("direct upstream GET", direct)):
@@ -184,6 +255,8 @@ def _report(turns: int, concurrency: int, through: tuple[float, list[float]], di
         f"overhead per turn: p50 {_pct(through[1], 50) - _pct(direct[1], 50):.2f} ms, "
         f"p99 {_pct(through[1], 99) - _pct(direct[1], 99):.2f} ms"
     )
+    if cpu is not None:
+        print(f"gateway process CPU per turn: {cpu:.2f} ms")
 
 
 def _pct(values: list[float], pct: int) -> float:

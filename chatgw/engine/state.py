@@ -7,7 +7,7 @@ every message.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, Mapping, get_args
 
 Status = Literal["idle", "collecting", "confirming", "executing", "handoff"]
@@ -33,9 +33,11 @@ class ConversationState:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; `from_dict` reads it back."""
-        data = asdict(self)
+        data: dict[str, Any] = {"version": _VERSION}
+        for name in _FIELDS:  # every field but `slots` is a plain value; no deep copy needed
+            data[name] = getattr(self, name)
         data["slots"] = dict(self.slots)
-        return {"version": _VERSION, **data}
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ConversationState:
@@ -62,3 +64,6 @@ class ConversationState:
             attempts=0,
             offered_human=False,
         )
+
+
+_FIELDS = tuple(f.name for f in fields(ConversationState))

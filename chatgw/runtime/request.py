@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -184,15 +185,23 @@ def _headers(values: Mapping[str, Any], media_type: str | None) -> dict[str, str
 
 
 def _join(base_url: str, path: str, query: list[str]) -> str:
-    base = httpx.URL(base_url)
     url = base_url.split("?", 1)[0].split("#", 1)[0].rstrip("/") + path
     if query:
         url += "?" + "&".join(query)
-    joined = httpx.URL(url)
     # Belt and braces: whatever a value held, the request goes to the configured origin.
-    if (joined.scheme, joined.host, joined.port) != (base.scheme, base.host, base.port):
+    if _origin(url) != _base_origin(base_url):
         raise RenderError("the request would leave the configured upstream")
     return url
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parsed = httpx.URL(url)
+    return parsed.scheme, parsed.host, parsed.port
+
+
+@lru_cache(maxsize=64)
+def _base_origin(base_url: str) -> tuple[str, str, int | None]:
+    return _origin(base_url)  # one per configured upstream: parsed once, not on every turn
 
 
 def _declared(operation: Operation, location: str, name: str) -> Parameter | None:

@@ -53,9 +53,10 @@ class HttpSender:
             retries=max(0, upstream.retries), backoff_base=backoff_base, max_delay=max_delay
         )
         self._sleep = sleep
+        self._timeout = httpx.Timeout(upstream.timeout)
         self._owns_client = client is None
         self._client = client or httpx.AsyncClient(
-            timeout=httpx.Timeout(upstream.timeout),
+            timeout=self._timeout,
             follow_redirects=False,  # a redirect could carry credentials elsewhere
             headers={"User-Agent": USER_AGENT},
         )
@@ -65,7 +66,7 @@ class HttpSender:
         headers = httpx.Headers(request.headers)
         for name, value in self._credentials().items():
             headers[name] = value  # replaces a same-named header, whatever its case
-        timeout = httpx.Timeout(self._upstream.timeout)
+        timeout = self._timeout
         content = request.content
         started = time.perf_counter()
         attempt = 0

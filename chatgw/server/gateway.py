@@ -14,7 +14,7 @@ import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, AsyncIterator, Mapping
+from typing import Any, AsyncIterator, Mapping, NoReturn
 
 from chatgw.compiler import load_project
 from chatgw.compiler.plans import ProjectPlan
@@ -26,7 +26,7 @@ from chatgw.server.errors import ApiError
 from chatgw.server.identity import IdentityError, IdentityVerifier, subject
 from chatgw.server.logging import event, get_logger
 from chatgw.server.metrics import Metrics
-from chatgw.store import Handoff, NewHandoff, RunRecord, Store, TurnRecord
+from chatgw.store import Handoff, Message, NewHandoff, RunRecord, Store, TurnRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,37 +78,34 @@ class Gateway:
         if conversation_id is None:
             # Nobody else knows the new id yet: no lock or lease; the row is written with the turn.
             conversation_id = new_conversation_id()
-            body = await self._turn(plans, conversation_id, None, None, message, claims, who)
+            body = await self._turn(plans, conversation_id, None, None, (), message, claims, who)
         else:
             async with self._locked(conversation_id):
-                lease = self._lease(conversation_id, who)
-                conversation = self.store.get_conversation(conversation_id)
-                assert conversation is not None
-                state = ConversationState.from_dict(conversation.state)
-                body = await self._turn(plans, conversation_id, lease, state, message, claims, who)
+                start = self.store.start_turn(conversation_id, subject=who, now=time.time())
+                if start is None:
+                    self._refuse(conversation_id, who)
+                state = ConversationState.from_dict(start.conversation.state)
+                body = await self._turn(plans, conversation_id, start.lease, state, start.agent_messages, message, claims, who)
         event(
             self.logger, "turn", conversation_id=conversation_id, intent=body["intent"]["name"],
             state=body["state"], handoff=body["handoff"], ms=round((time.perf_counter() - started) * 1000, 2),
         )
         return body
 
-    def _lease(self, conversation_id: str, who: str | None) -> float:
+    def _refuse(self, conversation_id: str, who: str | None) -> NoReturn:
+        """Why `start_turn` could not lease the conversation, as the error to answer with."""
         conversation = self.store.get_conversation(conversation_id)
         if conversation is None:
             raise ApiError(404, "conversation_not_found", "no conversation with that id")
         if conversation.subject != who:
             raise ApiError(403, "conversation_forbidden", "this conversation belongs to another identity")
-        lease = self.store.begin_turn(conversation_id, now=time.time())
-        if lease is None:
-            # Held by another replica (or a turn cut short, until its lease runs out).
-            raise ApiError(409, "conversation_busy", "another message of this conversation is being answered; retry")
-        return lease
+        # Held by another replica (or a turn cut short, until its lease runs out).
+        raise ApiError(409, "conversation_busy", "another message of this conversation is being answered; retry")
 
     async def _turn(
-        self, plans: Plans, conversation_id: str, lease: float | None,
-        state: ConversationState | None, message: str, claims: dict[str, Any], who: str | None,
+        self, plans: Plans, conversation_id: str, lease: float | None, state: ConversationState | None,
+        agent: tuple[Message, ...], message: str, claims: dict[str, Any], who: str | None,
     ) -> dict[str, Any]:
-        agent = [] if lease is None else self.store.undelivered_agent_messages(conversation_id)
         try:
             result = await plans.engine.turn(state, message, identity=claims, conversation_id=conversation_id)
         except BaseException:

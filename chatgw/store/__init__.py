@@ -9,7 +9,7 @@ store/ depends on SQLAlchemy and the standard library only: no engine, config or
 
 from chatgw.store._db import StoreError
 from chatgw.store.insights import insights, parse_since
-from chatgw.store.records import Conversation, Delivery, Handoff, Message, NewHandoff, RunRecord, TurnRecord
+from chatgw.store.records import Conversation, Delivery, Handoff, Message, NewHandoff, RunRecord, TurnRecord, TurnStart
 from chatgw.store.store import LEASE_SECONDS, Store, open_store
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Store",
     "StoreError",
     "TurnRecord",
+    "TurnStart",
     "insights",
     "open_store",
     "parse_since",

@@ -64,6 +64,10 @@ def create_schema(engine: Engine) -> None:
 
 def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = connection.cursor()
+    # WAL lets readers (insights, the inbox) run beside the one writer. With WAL,
+    # synchronous=NORMAL is the usual pairing and is safe: the database is never corrupted;
+    # a power cut (not a crash of chatgw) may lose the last turns committed since the
+    # previous checkpoint, and in exchange a commit does not wait for an fsync.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")

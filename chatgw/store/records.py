@@ -36,6 +36,15 @@ class Message:
 
 
 @dataclass(frozen=True, slots=True)
+class TurnStart:
+    """A conversation leased for one turn, as it was read under the lease."""
+
+    lease: float
+    conversation: Conversation
+    agent_messages: tuple[Message, ...]  # human replies the customer has not been shown yet
+
+
+@dataclass(frozen=True, slots=True)
 class RunRecord:
     action: str
     operation: str | None
@@ -98,7 +107,7 @@ class TurnRecord:
     """Everything one turn writes, in one transaction."""
 
     conversation_id: str
-    lease: float | None  # taken by `Store.begin_turn`; None for the first turn (creates the row)
+    lease: float | None  # taken by `Store.start_turn`; None for the first turn (creates the row)
     state: Mapping[str, Any]
     status: str
     claims: Mapping[str, Any]

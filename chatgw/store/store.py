@@ -1,8 +1,13 @@
 """The repository: small functions over the tables, each one short transaction.
 
 Turns of one conversation are serialised across replicas by a lease on its row:
-`begin_turn` takes it only when nobody holds it, `save_turn` writes only while holding it,
+`start_turn` takes it only when nobody holds it, `save_turn` writes only while holding it,
 so two racing requests can never both run a turn (and its action) on the same state.
+
+A chat turn is the hot path: its statements are built once, below, with bound parameters,
+so each execution reuses SQLAlchemy's compiled form instead of building and hashing a new
+statement; and it costs two transactions (lease and read; write and release), or one for
+the first turn of a conversation.
 """
 
 from __future__ import annotations
@@ -10,13 +15,37 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable
 
-from sqlalchemy import Engine, and_, func, insert, or_, select, text, update
+from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, text, update
 
 from chatgw.store._db import connect, create_schema
-from chatgw.store.records import Conversation, Delivery, Handoff, Message, RunRecord, TurnRecord
+from chatgw.store.records import Conversation, Delivery, Handoff, Message, RunRecord, TurnRecord, TurnStart
 from chatgw.store.tables import action_runs, conversations, handoffs, messages, outbox, tags
 
 LEASE_SECONDS = 60.0  # longest a turn may hold its conversation (upstream timeouts included)
+
+_c, _m = conversations.c, messages.c
+# Bound parameters that are not columns start with "_": the SET of an UPDATE comes from the
+# column-named keys of each execution's parameters.
+_FREE = or_(_c.busy_until.is_(None), _c.busy_until < bindparam("_now"))
+_LEASE = update(conversations).where(_c.id == bindparam("_id"), _FREE)
+_LEASE_OWN = _LEASE.where(_c.subject.is_not_distinct_from(bindparam("_subject")))
+_CONVERSATION = select(conversations).where(_c.id == bindparam("_id"))
+_AGENT_MESSAGES = (
+    select(messages)
+    .where(_m.conversation_id == bindparam("_id"), _m.role == "agent", _m.delivered == 0)
+    .order_by(_m.id)
+)
+_INSERT_CONVERSATION = insert(conversations)
+_SAVE_CONVERSATION = (
+    update(conversations)
+    .where(_c.id == bindparam("_id"), _c.busy_until == bindparam("_lease"))
+    .values(version=_c.version + 1)
+)
+_INSERT_MESSAGES = insert(messages)
+_INSERT_RUNS = insert(action_runs)
+_MARK_DELIVERED = update(messages).where(_m.id.in_(bindparam("_ids", expanding=True))).values(delivered=1)
+_TAGS = select(tags.c.tag).where(tags.c.conversation_id == bindparam("_id"))
+_INSERT_TAGS = insert(tags)
 
 
 def open_store(url: str, *, root: str | None = None) -> Store:
@@ -57,26 +86,30 @@ class Store:
 
     def get_conversation(self, id: str) -> Conversation | None:
         with self.engine.connect() as connection:
-            row = connection.execute(select(conversations).where(conversations.c.id == id)).first()
-        if row is None:
-            return None
-        return Conversation(
-            id=row.id, subject=row.subject, claims=row.claims or {}, state=row.state or {},
-            status=row.status, outcome=row.outcome, handed_off=bool(row.handed_off),
-            version=row.version, created_at=row.created_at, updated_at=row.updated_at,
-        )
+            row = connection.execute(_CONVERSATION, {"_id": id}).first()
+        return None if row is None else _conversation(row)
 
     def begin_turn(self, id: str, *, now: float) -> float | None:
         """Lease the conversation for one turn; None when another turn holds it."""
         lease = now + LEASE_SECONDS
         with self.engine.begin() as connection:
-            result = connection.execute(
-                update(conversations)
-                .where(conversations.c.id == id)
-                .where(or_(conversations.c.busy_until.is_(None), conversations.c.busy_until < now))
-                .values(busy_until=lease)
-            )
+            result = connection.execute(_LEASE, {"_id": id, "_now": now, "busy_until": lease})
         return lease if result.rowcount == 1 else None
+
+    def start_turn(self, id: str, *, subject: str | None, now: float) -> TurnStart | None:
+        """Lease `subject`'s conversation for one turn and read it under the lease, at once.
+
+        None when it cannot be taken: it does not exist, belongs to another identity, or
+        another turn holds it (`get_conversation` tells which).
+        """
+        lease = now + LEASE_SECONDS
+        with self.engine.begin() as connection:
+            result = connection.execute(_LEASE_OWN, {"_id": id, "_subject": subject, "_now": now, "busy_until": lease})
+            if result.rowcount != 1:
+                return None
+            row = connection.execute(_CONVERSATION, {"_id": id}).one()
+            agent = connection.execute(_AGENT_MESSAGES, {"_id": id}).all()
+        return TurnStart(lease, _conversation(row), tuple(_message(m) for m in agent))
 
     def end_turn(self, id: str, lease: float) -> None:
         """Give the lease back without writing (the turn failed)."""
@@ -93,54 +126,40 @@ class Store:
         A record without a lease is the first turn of a new conversation: its row is created.
         """
         at = record.at or time.time()
-        c = conversations.c
+        cid = record.conversation_id
+        first = record.lease is None
+        values: dict[str, Any] = {
+            "state": dict(record.state), "status": record.status, "claims": dict(record.claims),
+            "busy_until": None, "updated_at": at,
+        }
         with self.engine.begin() as connection:
-            values: dict[str, Any] = {
-                "state": dict(record.state), "status": record.status, "claims": dict(record.claims),
-                "version": c.version + 1, "busy_until": None, "updated_at": at,
-            }
-            if record.outcome is not None:
-                values["outcome"] = record.outcome
-            if record.handoff is not None:
-                values["handed_off"] = 1
-            if record.lease is None:
-                connection.execute(
-                    insert(conversations).values(
-                        id=record.conversation_id, subject=record.subject, created_at=at,
-                        **{**values, "version": 1, "handed_off": values.get("handed_off", 0)},
-                    )
-                )
+            if first:
+                connection.execute(_INSERT_CONVERSATION, {
+                    **values, "id": cid, "subject": record.subject, "outcome": record.outcome,
+                    "handed_off": int(record.handoff is not None), "version": 1, "created_at": at,
+                })
             else:
-                result = connection.execute(
-                    update(conversations)
-                    .where(and_(c.id == record.conversation_id, c.busy_until == record.lease))
-                    .values(**values)
-                )
+                if record.outcome is not None:
+                    values["outcome"] = record.outcome
+                if record.handoff is not None:
+                    values["handed_off"] = 1
+                result = connection.execute(_SAVE_CONVERSATION, {**values, "_id": cid, "_lease": record.lease})
                 if result.rowcount != 1:
                     connection.rollback()
                     return False
-            rows = [{
-                "conversation_id": record.conversation_id, "role": "customer", "text": record.message,
-                "intent": record.intent, "out_of_scope": int(record.out_of_scope), "delivered": 1, "at": at,
-            }]
-            rows += [
-                {"conversation_id": record.conversation_id, "role": "bot", "text": reply, "intent": None,
-                 "out_of_scope": 0, "delivered": 1, "at": at}
-                for reply in record.replies
-            ]
-            connection.execute(insert(messages), rows)
+            rows = [_message_row(cid, "customer", record.message, at, record.intent, record.out_of_scope)]
+            rows += [_message_row(cid, "bot", reply, at) for reply in record.replies]
+            connection.execute(_INSERT_MESSAGES, rows)
             if record.runs:
-                connection.execute(insert(action_runs), [_run_row(record.conversation_id, run, at) for run in record.runs])
-            self._add_tags(connection, record.conversation_id, record.tags, at)
+                connection.execute(_INSERT_RUNS, [_run_row(cid, run, at) for run in record.runs])
+            self._add_tags(connection, cid, record.tags, at, new_conversation=first)
             if record.delivered:
-                connection.execute(
-                    update(messages).where(messages.c.id.in_(record.delivered)).values(delivered=1)
-                )
+                connection.execute(_MARK_DELIVERED, {"_ids": list(record.delivered)})
             if record.handoff is not None:
                 new = record.handoff
                 connection.execute(
                     insert(handoffs).values(
-                        id=new.id, conversation_id=record.conversation_id, status="open", reason=new.reason,
+                        id=new.id, conversation_id=cid, status="open", reason=new.reason,
                         packet=dict(new.packet), assignee=None, created_at=at, updated_at=at,
                     )
                 )
@@ -174,14 +193,9 @@ class Store:
 
     def undelivered_agent_messages(self, conversation_id: str) -> list[Message]:
         """Human replies the customer has not yet been shown in a chat response."""
-        m = messages.c
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(messages)
-                .where(and_(m.conversation_id == conversation_id, m.role == "agent", m.delivered == 0))
-                .order_by(m.id)
-            ).all()
-        return [Message(row.id, row.role, row.text, row.at, row.author) for row in rows]
+            rows = connection.execute(_AGENT_MESSAGES, {"_id": conversation_id}).all()
+        return [_message(row) for row in rows]
 
     def runs(self, conversation_id: str) -> list[RunRecord]:
         with self.engine.connect() as connection:
@@ -288,15 +302,36 @@ class Store:
     # -- helpers -------------------------------------------------------------------------
 
     @staticmethod
-    def _add_tags(connection: Any, conversation_id: str, new: tuple[str, ...], at: float) -> None:
+    def _add_tags(
+        connection: Any, conversation_id: str, new: tuple[str, ...], at: float, *, new_conversation: bool = False
+    ) -> None:
         if not new:
             return
-        known = set(
-            connection.execute(select(tags.c.tag).where(tags.c.conversation_id == conversation_id)).scalars()
-        )
+        known: set[str] = set() if new_conversation else set(connection.execute(_TAGS, {"_id": conversation_id}).scalars())
         rows = [{"conversation_id": conversation_id, "tag": tag, "at": at} for tag in dict.fromkeys(new) if tag not in known]
         if rows:
-            connection.execute(insert(tags), rows)
+            connection.execute(_INSERT_TAGS, rows)
+
+
+def _conversation(row: Any) -> Conversation:
+    return Conversation(
+        id=row.id, subject=row.subject, claims=row.claims or {}, state=row.state or {},
+        status=row.status, outcome=row.outcome, handed_off=bool(row.handed_off),
+        version=row.version, created_at=row.created_at, updated_at=row.updated_at,
+    )
+
+
+def _message(row: Any) -> Message:
+    return Message(row.id, row.role, row.text, row.at, row.author)
+
+
+def _message_row(
+    conversation_id: str, role: str, text_: str, at: float, intent: str | None = None, out_of_scope: bool = False
+) -> dict[str, Any]:
+    return {
+        "conversation_id": conversation_id, "role": role, "text": text_, "intent": intent,
+        "out_of_scope": int(out_of_scope), "delivered": 1, "at": at,
+    }
 
 
 def _run_row(conversation_id: str, run: RunRecord, at: float) -> dict[str, Any]:

@@ -85,3 +85,50 @@ def test_store_turn_with_a_handoff_writes_runs_tags_and_the_outbox_together(tmp_
         assert store.outbox_pending() == 0
     finally:
         store.close()
+
+
+def test_store_start_turn_leases_only_the_owners_conversation_and_reads_it(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/chat.db")
+    try:
+        lease = store.create_conversation("c1", subject="u1", claims={}, state={"status": "idle"}, now=1000.0)
+        assert store.save_turn(record("c1", lease, "hello", tags=("usage",)))
+        store.add_agent_message("c1", "A person here", author="ana", now=1001.0)
+        assert store.start_turn("c1", subject="u2", now=1002.0) is None  # another identity's
+        assert store.start_turn("c1", subject=None, now=1002.0) is None
+        assert store.start_turn("c9", subject="u1", now=1002.0) is None  # no such conversation
+        start = store.start_turn("c1", subject="u1", now=1002.0)
+        assert start is not None and start.conversation.version == 1
+        assert [m.text for m in start.agent_messages] == ["A person here"]
+        assert store.start_turn("c1", subject="u1", now=1003.0) is None  # held by that turn
+        delivered = tuple(m.id for m in start.agent_messages)
+        assert store.save_turn(record("c1", start.lease, "thanks", tags=("usage", "outcome:resolved"), delivered=delivered))
+        again = store.start_turn("c1", subject="u1", now=1004.0)
+        assert again is not None and again.agent_messages == () and again.conversation.version == 2
+        assert store.tags("c1") == ["outcome:resolved", "usage"]
+    finally:
+        store.close()
+
+
+def test_store_first_turn_creates_the_conversation_with_its_tags(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/chat.db")
+    try:
+        assert store.save_turn(record("c1", None, "hi", tags=("a", "a", "b"), subject=None, outcome="resolved"))
+        conversation = store.get_conversation("c1")
+        assert conversation.version == 1 and conversation.outcome == "resolved" and not conversation.handed_off
+        assert store.tags("c1") == ["a", "b"]
+        assert [m.role for m in store.messages("c1")] == ["customer", "bot"]
+        assert store.start_turn("c1", subject=None, now=1001.0) is not None  # anonymous: nobody's identity
+    finally:
+        store.close()
+
+
+def test_a_bad_store_url_is_refused_without_echoing_it():
+    from chatgw.store._db import StoreError, connect
+
+    for url in ("postgres//user:hunter2@db/x", "postgresql://user:hunter2@localhost/db"):
+        try:
+            connect(url)
+        except StoreError as error:
+            assert "hunter2" not in str(error)
+        else:
+            raise AssertionError(f"{url.split(':')[0]} should be refused")

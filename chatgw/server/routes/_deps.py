@@ -11,17 +11,27 @@ from chatgw.server.errors import ApiError
 from chatgw.server.gateway import Gateway
 
 
-def gateway(request: Request) -> Gateway:
+# Dependencies are `async def` although they never await: FastAPI runs a plain `def`
+# dependency in a worker thread, a thread hop per request for what is an attribute lookup.
+
+
+async def gateway(request: Request) -> Gateway:
     return request.app.state.gateway
 
 
-def operator(request: Request) -> None:
-    """The operator token as `Authorization: Bearer`, when one is configured.
+async def operator(request: Request) -> None:
+    """The operator token as `Authorization: Bearer`, when one is configured."""
+    check_operator(request)
 
-    Without one, the inbox and insights are open to loopback clients only, which is all of
-    them when the server is bound to 127.0.0.1 (the default).
+
+def check_operator(request: Request) -> None:
+    """Raise unless the request comes from the operator.
+
+    That is the operator token as `Authorization: Bearer`, when one is configured; without
+    one, the inbox and insights are open to loopback clients only, which is all of them when
+    the server is bound to 127.0.0.1 (the default).
     """
-    token = gateway(request).plans.operator_token
+    token = request.app.state.gateway.plans.operator_token
     if token is None:
         host = request.client.host if request.client else ""
         if not _loopback(host):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from chatgw.server.gateway import Gateway
 from chatgw.server.errors import ApiError
 from chatgw.server.identity import IdentityError, subject
-from chatgw.server.routes._deps import gateway, operator
+from chatgw.server.routes._deps import check_operator, gateway
 
 router = APIRouter()
 
@@ -54,4 +54,4 @@ def _owner_or_operator(request: Request, gw: Gateway, owner: str) -> None:
         if subject(claims) != owner:
             raise ApiError(403, "conversation_forbidden", "this conversation belongs to another identity")
         return
-    operator(request)
+    check_operator(request)
