@@ -7,6 +7,7 @@ import gc
 import ipaddress
 import os
 import signal
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -34,11 +35,13 @@ def serve(
     from sqlalchemy.exc import SQLAlchemyError
 
     from chatgw.server import create_app
+    from chatgw.server.listening import bind
     from chatgw.server.logging import configure
 
     try:
         project = load_project(config)
         application = create_app(project, config_path=config)
+        listening = bind(host, port)  # a taken port fails here, before anything is announced
     except ChatgwError as error:
         fail(error)
     except SQLAlchemyError as error:
@@ -57,10 +60,10 @@ def serve(
     )
     _settle_memory()
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-        runner.run(_serve(server, application.state.gateway, Path(project.root) if watch else None))
+        runner.run(_serve(server, listening, application.state.gateway, Path(project.root) if watch else None))
 
 
-async def _serve(server: object, gateway: Gateway, watch: Path | None) -> None:
+async def _serve(server: object, listening: socket.socket, gateway: Gateway, watch: Path | None) -> None:
     loop = asyncio.get_running_loop()
     pending: set[asyncio.Task[Any]] = set()
 
@@ -73,7 +76,7 @@ async def _serve(server: object, gateway: Gateway, watch: Path | None) -> None:
     if watch is not None:
         spawn(_watch(watch, gateway))
     try:
-        await server.serve()  # type: ignore[attr-defined]
+        await server.serve([listening])  # type: ignore[attr-defined]
     finally:
         loop.remove_signal_handler(signal.SIGHUP)
         for task in pending:

@@ -24,13 +24,9 @@ from fastapi import FastAPI
 from chatgw.compiler import load_project
 from chatgw.compiler.plans import ProjectPlan
 from chatgw.demo.acme import create_acme_app
-from chatgw.errors import ChatgwError
+from chatgw.server.listening import ListenError, bind
 
 DEMO_CUSTOMER = {"sub": "cus_demo", "customer_id": "cus_demo", "name": "Dana Demo", "email": "dana@storefront.test"}
-
-
-class DemoError(ChatgwError):
-    """The demo could not start (a port is taken, say)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +79,11 @@ def build_demo(settings: DemoSettings, *, workdir: Path | None = None) -> Demo:
 
 def listen(settings: DemoSettings) -> tuple[socket.socket, socket.socket]:
     """Bind the Acme API's and the gateway's ports on 127.0.0.1 before anything is announced;
-    DemoError says which port is taken and how to choose another."""
-    acme = _listen(settings.api_port, "--api-port")
+    ListenError says which port is taken and how to choose another."""
+    acme = bind("127.0.0.1", settings.api_port, "--api-port")
     try:
-        return acme, _listen(settings.port, "--port")
-    except DemoError:
+        return acme, bind("127.0.0.1", settings.port, "--port")
+    except ListenError:
         acme.close()
         raise
 
@@ -101,19 +97,6 @@ async def serve_demo(demo: Demo, sockets: tuple[socket.socket, socket.socket]) -
 
     acme_socket, gateway_socket = sockets
     await asyncio.gather(server(demo.acme).serve([acme_socket]), server(demo.gateway).serve([gateway_socket]))
-
-
-def _listen(port: int, option: str) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        sock.bind(("127.0.0.1", port))
-        sock.listen(128)
-    except OSError as error:
-        sock.close()
-        raise DemoError(
-            f"cannot listen on 127.0.0.1:{port} ({error.strerror}); stop what uses it or pass {option} with a free port"
-        ) from None
-    return sock
 
 
 def _identity_route(secret: str) -> Any:
