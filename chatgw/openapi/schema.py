@@ -28,6 +28,7 @@ __all__ = [
     "property_schema",
     "required",
     "type_name",
+    "validator_for",
 ]
 
 _INDEX_WORDS = frozenset({"first", "last"})
@@ -110,7 +111,7 @@ def check_value(schema: Any, value: Any) -> str | None:
     if not isinstance(schema, Mapping):
         return None if schema is not False else "is not allowed here"
     try:
-        error = best_match(_validator(schema).iter_errors(value))
+        error = best_match(validator_for(schema).iter_errors(value))
     except (re.error, UnknownType, SchemaError):
         # The spec's own schema is broken (a regex Python cannot read, an unknown type):
         # nothing the value can be blamed for.
@@ -200,19 +201,21 @@ def _search(pattern: str, text: str) -> bool:
 # many values against the same few schemas. Schemas are unhashable dicts, so the cache is keyed
 # by identity and keeps the schema alive (the entry also holds it, so an id is never reused
 # while cached); LRU-bounded, and locked because the server may check from several threads.
-_VALIDATORS: OrderedDict[int, tuple[Mapping[str, Any], Draft202012Validator]] = OrderedDict()
+_VALIDATORS: OrderedDict[tuple[int, type], tuple[Mapping[str, Any], Any]] = OrderedDict()
 _VALIDATORS_MAX = 2048
 _VALIDATORS_LOCK = threading.Lock()
 
 
-def _validator(schema: Mapping[str, Any]) -> Draft202012Validator:
-    key = id(schema)
+def validator_for(schema: Mapping[str, Any], kind: type = Draft202012Validator) -> Any:
+    """A format-checking validator of class `kind` (a Draft 2020-12 one or an extension of it)
+    for `schema`, built once per schema object and reused."""
+    key = (id(schema), kind)
     with _VALIDATORS_LOCK:
         hit = _VALIDATORS.get(key)
         if hit is not None and hit[0] is schema:
             _VALIDATORS.move_to_end(key)
             return hit[1]
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = kind(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     with _VALIDATORS_LOCK:
         _VALIDATORS[key] = (schema, validator)
         while len(_VALIDATORS) > _VALIDATORS_MAX:

@@ -13,6 +13,8 @@ from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.exceptions import SchemaError, UnknownType, relevance
 from jsonschema.validators import extend
 
+from chatgw.openapi.schema import validator_for
+
 _TYPE_WORDS = {
     "integer": "a whole number",
     "number": "a number",
@@ -58,7 +60,10 @@ def check(
     Fields inside the value are named by their path (`items[0].price`) after `name`; `root`
     names the value itself when `name` is empty.
     """
-    validator = _RequestValidator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    if isinstance(schema, bool):
+        validator = _RequestValidator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    else:  # chat time checks the same few operation schemas over and over: reuse their validators
+        validator = validator_for(schema, _RequestValidator)
     try:
         error = _closest(list(validator.iter_errors(value)))
     except (re.error, UnknownType, SchemaError):
