@@ -27,7 +27,8 @@ class TextFormatter(Formatter):
     name = "text"
 
     def render(self, diagnostics: Sequence[Diagnostic], actions: int) -> str:
-        blocks = [self._one(d) for d in diagnostics]
+        sources: dict[str, list[str] | None] = {}  # each file read once, however many findings
+        blocks = [self._one(d, sources) for d in diagnostics]
         errors, warnings = _counts(diagnostics)
         if diagnostics:
             summary = f"Found {errors} error(s) and {warnings} warning(s) in {actions} action(s)."
@@ -35,9 +36,12 @@ class TextFormatter(Formatter):
             summary = f"All checks passed: {actions} action(s) compiled."
         return "\n\n".join([*blocks, summary]) + "\n"
 
-    def _one(self, d: Diagnostic) -> str:
+    def _one(self, d: Diagnostic, sources: dict[str, list[str] | None]) -> str:
         lines = [d.one_line()]
-        source = _source_line(self.root / d.file, d.line)
+        if d.file not in sources:
+            sources[d.file] = _read_lines(self.root / d.file)
+        found = sources[d.file]
+        source = found[d.line - 1] if found is not None and 0 < d.line <= len(found) else None
         if source is not None and CODES[d.code][0] == "literal-secret":
             # The finding is that a secret is written here: point at it, never print it.
             source = source[: d.column - 1] + "<secret not shown>"
@@ -134,12 +138,11 @@ def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
     return errors, len(diagnostics) - errors
 
 
-def _source_line(path: Path, line: int) -> str | None:
+def _read_lines(path: Path) -> list[str] | None:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    return lines[line - 1] if 0 < line <= len(lines) else None
 
 
 def _from_workdir(root: Path, file: str) -> str:
