@@ -117,6 +117,8 @@ class UpstreamPlan:
     auth: AuthPlan = field(default_factory=AuthPlan)
     timeout: float = 5.0  # seconds
     retries: int = 2
+    # operation keys (operationId, else "METHOD /path") that honour Idempotency-Key
+    idempotent_operations: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,7 @@ class IdentityPlan:
     algorithms: tuple[str, ...] = ("HS256",)
     audience: str | None = None
     issuer: str | None = None
+    subject: str = "sub"  # the claim that names the customer
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +148,7 @@ class NluPlan:
 @dataclass(frozen=True, slots=True)
 class ServerPlan:
     max_message_chars: int = 2000
+    max_body_bytes: int = 262144
     debug: bool = False
     operator_token: SecretRef | None = None
     max_slot_attempts: int = 3

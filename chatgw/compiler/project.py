@@ -89,9 +89,10 @@ def compile_project(
             plans.append(action_plan)
     diagnostics.extend(check_intents(sources.actions))
     diagnostics.extend(_identity_from_message(sources, plans))
+    idempotent = _idempotent_operations(sources, spec, diagnostics)
     diagnostics = _sorted(diagnostics)
     has_errors = any(d.severity == "error" for d in diagnostics)
-    plan = None if has_errors or config is None else _project_plan(sources.root, config, tuple(plans))
+    plan = None if has_errors or config is None else _project_plan(sources.root, config, tuple(plans), idempotent)
     return CompileResult(plan, tuple(diagnostics), spec, len(sources.actions))
 
 
@@ -332,7 +333,27 @@ def _position(sources: ProjectSources, key: str) -> str:
     return f"{location.file}:{location.line}:{location.column}"
 
 
-def _project_plan(root: Path, config: ProjectConfig, actions: tuple[ActionPlan, ...]) -> ProjectPlan:
+def _idempotent_operations(sources: ProjectSources, spec: Spec, found: list[Diagnostic]) -> frozenset[str]:
+    """`upstream.idempotent_operations` as the operation names requests carry; unknown ones are CGW201."""
+    config = sources.config
+    if config is None:
+        return frozenset()
+    names: set[str] = set()
+    for index, reference in enumerate(config.upstream.idempotent_operations):
+        operation = spec.operation(reference)
+        if operation is None:
+            close = spec.suggest(reference)
+            hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else "use an operationId or \"METHOD /path\" from the spec"
+            where = sources.config_doc.at(("upstream", "idempotent_operations", index)) if sources.config_doc else _nowhere(sources)
+            found.append(diagnostic("CGW201", f"unknown operation '{reference}'", where, hint))
+            continue
+        names.add(operation.operation_id or operation.key)
+    return frozenset(names)
+
+
+def _project_plan(
+    root: Path, config: ProjectConfig, actions: tuple[ActionPlan, ...], idempotent: frozenset[str] = frozenset()
+) -> ProjectPlan:
     auth = config.upstream.auth
     identity = config.identity
     return ProjectPlan(
@@ -344,6 +365,7 @@ def _project_plan(root: Path, config: ProjectConfig, actions: tuple[ActionPlan, 
             auth=AuthPlan(type=auth.type, token=auth.token, header=auth.header, username=auth.username, password=auth.password),
             timeout=config.upstream.timeout,
             retries=config.upstream.retries,
+            idempotent_operations=idempotent,
         ),
         identity=IdentityPlan(
             mode=identity.mode,
@@ -352,11 +374,13 @@ def _project_plan(root: Path, config: ProjectConfig, actions: tuple[ActionPlan, 
             algorithms=("RS256",) if identity.public_key is not None else ("HS256",),
             audience=identity.audience,
             issuer=identity.issuer,
+            subject=identity.subject,
         ),
         handoff=HandoffPlan(inbox=config.handoff.inbox, webhook=config.handoff.webhook or None, webhook_secret=config.handoff.webhook_secret),
         nlu=NluPlan(engine=config.nlu.engine, threshold=None if config.nlu.threshold == "auto" else float(config.nlu.threshold)),
         server=ServerPlan(
             max_message_chars=config.server.max_message_chars,
+            max_body_bytes=config.server.max_body_bytes,
             debug=config.server.debug,
             operator_token=config.server.operator_token,
             max_slot_attempts=config.server.max_slot_attempts,

@@ -69,6 +69,11 @@ class UpstreamConfig(_Strict):
     auth: AuthConfig = AuthConfig()
     timeout: Duration = Field(5.0, description="per attempt, e.g. 5s or 500ms")
     retries: int = Field(2, ge=0, le=10, description="only where repeating cannot do a thing twice")
+    idempotent_operations: list[str] = Field(
+        [],
+        description='operations (operationId or "METHOD /path") that honour Idempotency-Key: a run whose '
+        "outcome was lost in a crash is re-sent with the same key instead of going to a human",
+    )
 
     _duration = field_validator("timeout", mode="before")(lambda cls, value: parse_duration(value))
 
@@ -88,6 +93,7 @@ class IdentityConfig(_Strict):
     public_key: Secret | None = Field(None, description="RS256 public key (PEM); ${ENV_VAR} only")
     audience: str | None = None
     issuer: str | None = None
+    subject: str = Field("sub", min_length=1, description="the claim that names the customer; tokens without it are refused")
 
 
 class HandoffConfig(_Strict):
@@ -103,6 +109,7 @@ class NluConfig(_Strict):
 
 class ServerConfig(_Strict):
     max_message_chars: int = Field(2000, ge=1)
+    max_body_bytes: int = Field(262144, ge=1024, description="request bodies larger than this get 413, checked while reading")
     debug: bool = Field(False, description="include the request in chat responses")
     operator_token: Secret | None = Field(None, description="bearer token for /inbox, /insights and the inbox API")
     max_slot_attempts: int = Field(3, ge=1)

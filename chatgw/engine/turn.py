@@ -59,6 +59,8 @@ class ActionRun:
     latency_ms: float | None = None
     request: Mapping[str, Any] | None = None  # redacted preview of the last request
     error: str | None = None
+    # the last answer: {"status", "headers" (redacted), "body"}; None when nothing answered
+    response: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

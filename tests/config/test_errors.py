@@ -51,4 +51,4 @@ def test_errors_wrong_type_points_at_the_value() -> None:
 def test_errors_field_names_follow_aliases_and_containers() -> None:
     assert "from" in field_names(ActionConfig, ("slots", "plan"))
     assert "as" in field_names(ActionConfig, ("steps", 0))
-    assert set(field_names(ProjectConfig, ("upstream",))) == {"base_url", "auth", "timeout", "retries"}
+    assert set(field_names(ProjectConfig, ("upstream",))) == {"base_url", "auth", "timeout", "retries", "idempotent_operations"}
