@@ -45,4 +45,12 @@ class RenderError(ChatgwError):
 
 
 class UpstreamError(ChatgwError):
-    """The product API did not answer (connection error or timeout)."""
+    """The product API did not answer (connection error or timeout).
+
+    `maybe_sent` is False only when the request certainly never reached the upstream (the
+    connection could not be made); after a timeout or a dropped connection it may have.
+    """
+
+    def __init__(self, message: str, *, maybe_sent: bool = True) -> None:
+        super().__init__(message)
+        self.maybe_sent = maybe_sent

@@ -16,7 +16,17 @@ from chatgw.engine.state import ConversationState
 from chatgw.engine.turn import ActionRun, ConversationOutcome
 from chatgw.errors import RenderError
 from chatgw.nlu.intents import IntentMatch
-from chatgw.runtime import ActionOutcome, prepare_request, render_text
+from chatgw.engine.journal import RunStatus
+from chatgw.runtime import (
+    ActionOutcome,
+    UpstreamResult,
+    idempotency_key,
+    prepare_request,
+    redact_headers,
+    render_text,
+    request_digest,
+    run_key,
+)
 from chatgw.runtime.render import is_true
 
 # A different action interrupts a form only when its match is at least this sure; more sure
@@ -37,6 +47,7 @@ class Step:
     request: dict[str, Any] | None = None
     replies: list[str] = field(default_factory=list)
     run: bool = False  # the engine must now run `action` with `slots`
+    replay: bool = False  # the run re-sends one whose outcome was lost (same keys)
     outcome: ConversationOutcome | None = None
     handoff_reason: str | None = None
     runs: list[ActionRun] = field(default_factory=list)
@@ -103,13 +114,41 @@ class Dialogue:
             return self._collect(step, action, message, identity, match)
         return self._confirm(step, action, message, identity, match)
 
-    def finish(self, step: Step, outcome: ActionOutcome) -> Step:
+    def recover(self, state: ConversationState, identity: Mapping[str, Any], found: RunStatus, *, replay: bool) -> Step:
+        """The first turn after a run was cut short (a crash, a failure before its turn was
+        saved): say how it ended, and never send it again blindly.
+
+        Answered: say so. Outcome unknown: re-send it with the same Idempotency-Keys when
+        every state-changing operation of it honours them (`replay`), else hand over.
+        """
+        action = self._project.action(state.action) if state.action else None
+        step = Step(state=state, intent=state.action, confidence=state.confidence, action=action)
+        if action is not None:
+            step.slots = form.values(action, state.slots, identity)
+        if found.outcome in ("sending", "unknown"):
+            if replay and action is not None:
+                step.run = step.replay = True
+                return step
+            step.runs.append(ActionRun(state.action or "", None, "unknown", run_key=state.run_key, journaled=True))
+            return self._hand_over(step, "outcome_unknown", phrases.OUTCOME_UNKNOWN)
+        ok = found.status is not None and 200 <= found.status < 300
+        step.runs.append(
+            ActionRun(state.action or "", None, "ok" if ok else "failed", found.status, run_key=state.run_key, journaled=True)
+        )
+        step.state = state.idle()
+        step.say(phrases.RECOVERED_DONE if ok else phrases.RECOVERED_FAILED)
+        step.outcome = "resolved" if ok else "failed"
+        return step
+
+    def finish(self, step: Step, outcome: ActionOutcome, *, journaled: bool = False) -> Step:
         """Record how the action the step asked for ended, and say so."""
         action = step.action
         assert action is not None and step.run
         step.run = False
+        run_key = step.state.run_key
         requests = outcome.requests
         last = outcome.steps[-1] if outcome.steps else None
+        keyed = [s.request.idempotency_key for s in outcome.steps if s.request.idempotency_key]
         if requests:
             step.request = requests[-1]
         step.runs.append(
@@ -121,9 +160,17 @@ class Dialogue:
                 latency_ms=outcome.latency_ms,
                 request=requests[-1] if requests else None,
                 error=outcome.error,
+                response=_answer(last.result) if last is not None and last.result is not None else None,
+                run_key=run_key,
+                idempotency_key=keyed[-1] if keyed else None,
+                journaled=journaled,
             )
         )
         step.state = step.state.idle()
+        if outcome.outcome == "unknown":
+            return self._hand_over(step, "outcome_unknown", phrases.OUTCOME_UNKNOWN)
+        if outcome.outcome == "changed":
+            return self._hand_over(step, "request_changed", phrases.REQUEST_CHANGED)
         if outcome.handoff:
             return self._hand_over(step, "action_reply", outcome.reply or phrases.HANDOFF_NOW)
         if outcome.reply:
@@ -232,15 +279,23 @@ class Dialogue:
         step.state = replace(state, action=action.name, slots=slots, expecting=None, attempts=0)
         if action.confirm is None:
             return self._execute(step)
-        step.state = replace(step.state, status="confirming")
-        step.request = self._preview(action, step.slots, identity)
+        step.request = self._preview(action, step.slots, identity, self._next_run_key(step.state, action, step.slots))
+        confirmed = None if step.request is None else request_digest(step.request)
+        step.state = replace(step.state, status="confirming", confirmed=confirmed)
         step.say(self._confirmation(action, step.slots, identity))
         return step
 
     def _execute(self, step: Step) -> Step:
-        step.state = replace(step.state, status="executing")
+        assert step.action is not None
+        key = self._next_run_key(step.state, step.action, step.slots)
+        step.state = replace(step.state, status="executing", sequence=step.state.sequence + 1, run_key=key)
         step.run = True
         return step
+
+    @staticmethod
+    def _next_run_key(state: ConversationState, action: ActionPlan, slots: Mapping[str, Any]) -> str:
+        """The key the next run of this conversation gets: shown in the preview, sent by the run."""
+        return run_key(state.conversation_id or "", state.sequence + 1, action.name, slots)
 
     def _retry(self, step: Step, state: ConversationState, reason: str, question: str) -> Step:
         """A failed answer: ask again with the reason, or hand over after too many."""
@@ -315,7 +370,7 @@ class Dialogue:
             if slot is not None:
                 step.say(self._prompt(slot, step, identity))
         elif step.state.status == "confirming":
-            step.request = self._preview(action, step.slots, identity)
+            step.request = self._preview(action, step.slots, identity, self._next_run_key(step.state, action, step.slots))
             step.say(self._confirmation(action, step.slots, identity))
         return step
 
@@ -352,18 +407,24 @@ class Dialogue:
             return f"I'm about to {phrases.describe(action)} ({listed}). Go ahead?"
 
     def _preview(
-        self, action: ActionPlan, slots: Mapping[str, Any], identity: Mapping[str, Any]
+        self, action: ActionPlan, slots: Mapping[str, Any], identity: Mapping[str, Any], key: str
     ) -> dict[str, Any] | None:
-        """The first request the action would send, for the turn object; None if it cannot
-        be built yet (the run will then say why)."""
+        """The first request the run named `key` would send, Idempotency-Key included, for the
+        turn object; None if it cannot be built yet (the run will then say why)."""
         context = _context(slots, identity)
         try:
-            for call in action.steps:
+            for index, call in enumerate(action.steps):
                 if call.when is None or is_true(call.when, context):
-                    return prepare_request(call, self._project.upstream, context).preview()
+                    request = prepare_request(call, self._project.upstream, context, idempotency_key=idempotency_key(key, index))
+                    return request.preview()
         except RenderError:
             return None
         return None
+
+
+def _answer(result: UpstreamResult) -> dict[str, Any]:
+    """The upstream's answer as a turn may show it: status, headers without credentials, body."""
+    return {"status": result.status, "headers": redact_headers(result.headers), "body": result.body}
 
 
 def _context(slots: Mapping[str, Any], identity: Mapping[str, Any]) -> dict[str, Any]:

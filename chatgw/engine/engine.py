@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from chatgw.compiler.plans import ActionPlan, ProjectPlan
 from chatgw.engine.dialogue import Dialogue, Step
+from chatgw.engine.journal import Journal, RunGuard
 from chatgw.engine.state import ConversationState
 from chatgw.engine.turn import Candidate, Turn, TurnResult
 from chatgw.nlu.intents import IntentEngine, build_intent_engine
@@ -37,22 +38,70 @@ class Engine:
         *,
         identity: Mapping[str, Any] = _NO_CLAIMS,
         conversation_id: str | None = None,
+        journal: Journal | None = None,
     ) -> TurnResult:
-        """Answer one message. `identity` holds verified claims only; `state` None starts anew."""
+        """Answer one message. `identity` holds verified claims only; `state` None starts anew.
+
+        With a `journal`, every state-changing request is recorded ahead of sending, and a run
+        cut short in an earlier turn is settled first (see `Dialogue.recover`).
+        """
         state = state or ConversationState()
         conversation_id = conversation_id or state.conversation_id or new_conversation_id()
         if state.conversation_id != conversation_id:
             state = replace(state, conversation_id=conversation_id)
+        settled = await self.settle(state, identity=identity, journal=journal)
+        if settled is not None:
+            return settled
+        if state.status == "executing":
+            state = state.idle()  # cut short before anything was written ahead: nothing left
         match = None if state.status == "handoff" else self._intents.match(message)
         step = self._dialogue.advance(state, message, identity, match)
         if step.run:
-            assert step.action is not None
-            outcome = await run_action(
-                step.action, self._sender, self.project.upstream, slots=step.slots, identity=identity
-            )
-            step = self._dialogue.finish(step, outcome)
+            step = await self._run(step, identity, journal)
         candidates = () if match is None else tuple(Candidate(c.name, c.confidence) for c in match.candidates)
         return _result(conversation_id, step, candidates)
+
+    async def settle(
+        self, state: ConversationState, *, identity: Mapping[str, Any] = _NO_CLAIMS, journal: Journal | None = None
+    ) -> TurnResult | None:
+        """Settle a run an earlier turn left `executing` (a crash, a failure before its turn was
+        saved), as `Dialogue.recover` rules; None when there is nothing to settle.
+
+        The next message does this first; `chatgw serve` also sweeps conversations nobody
+        came back to, so a lost outcome reaches a human either way.
+        """
+        if state.status != "executing" or state.run_key is None or journal is None:
+            return None
+        found = journal.lookup(state.run_key)
+        if found is None:
+            return None
+        step = self._dialogue.recover(state, identity, found, replay=self._replayable(state.action))
+        if step.run:
+            step = await self._run(step, identity, journal)
+        return _result(state.conversation_id or new_conversation_id(), step, ())
+
+    async def _run(self, step: Step, identity: Mapping[str, Any], journal: Journal | None) -> Step:
+        action, state = step.action, step.state
+        assert action is not None and state.run_key is not None
+        guard = RunGuard(
+            journal, run_key=state.run_key, action=action.name, state=state.to_dict(),
+            confirmed=state.confirmed, replay=step.replay,
+        )
+        outcome = await run_action(
+            action, self._sender, self.project.upstream, slots=step.slots, identity=identity,
+            run_key=state.run_key, guard=guard,
+        )
+        return self._dialogue.finish(step, outcome, journaled=guard.begun or step.replay)
+
+    def _replayable(self, name: str | None) -> bool:
+        """Whether every state-changing operation of the action honours Idempotency-Key."""
+        action = self.project.action(name) if name else None
+        honoured = self.project.upstream.idempotent_operations
+        return action is not None and all(
+            (call.operation.operation_id or call.operation.key) in honoured
+            for call in action.steps
+            if call.operation.changes_state
+        )
 
 
 def build_intents(project: ProjectPlan) -> IntentEngine:

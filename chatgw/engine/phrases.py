@@ -87,6 +87,20 @@ NOTHING_TO_CANCEL = "OK. Is there anything else I can help with?"
 DECLINED = "OK, I won't do that. Nothing was changed. Anything else I can help with?"
 HUMAN_DECLINED = "OK. What else can I help you with?"
 ASK_YES_NO = "Please answer yes or no."
+# A run whose outcome was lost (a crash, a timeout after sending): never repeated blindly.
+OUTCOME_UNKNOWN = (
+    "I sent your request, but I couldn't confirm whether it went through. I won't send it "
+    "again on my own: a teammate is checking the outcome and will answer you here."
+)
+REQUEST_CHANGED = (
+    "Something changed since you confirmed, so I haven't sent anything. A teammate will "
+    "take it from here and answer you in this chat."
+)
+RECOVERED_DONE = "I've checked on your earlier request: it went through."
+RECOVERED_FAILED = (
+    "I've checked on your earlier request: it did not go through. You can ask me again, "
+    "or ask to talk to a person."
+)
 
 
 def normalise(text: str) -> str:

@@ -30,6 +30,9 @@ class ConversationState:
     out_of_scope: int = 0  # consecutive messages nothing could handle
     offered_human: bool = False  # the last reply offered a human: "yes" hands over
     handoff_reason: str | None = None
+    sequence: int = 0  # runs started in this conversation; names the next one
+    run_key: str | None = None  # the run in progress (status executing)
+    confirmed: str | None = None  # digest of the request the customer confirmed
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; `from_dict` reads it back."""
@@ -63,6 +66,8 @@ class ConversationState:
             expecting=None,
             attempts=0,
             offered_human=False,
+            run_key=None,
+            confirmed=None,
         )
 
 

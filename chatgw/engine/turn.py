@@ -54,13 +54,16 @@ class ActionRun:
 
     action: str
     operation: str | None  # operationId (or `METHOD /path`); None for `answer:` actions
-    outcome: str  # ok | failed | invalid | unreachable | handoff
+    outcome: str  # ok | failed | invalid | unreachable | handoff | changed | unknown
     status: int | None = None
     latency_ms: float | None = None
     request: Mapping[str, Any] | None = None  # redacted preview of the last request
     error: str | None = None
     # the last answer: {"status", "headers" (redacted), "body"}; None when nothing answered
     response: Mapping[str, Any] | None = None
+    run_key: str | None = None  # names the run (runtime.keys.run_key)
+    idempotency_key: str | None = None  # of the last state-changing request
+    journaled: bool = False  # already written ahead to the store under `run_key`
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,9 +63,13 @@ class PreparedRequest:
 
 
 def prepare_request(
-    call: CallPlan, upstream: UpstreamPlan, context: Mapping[str, Any]
+    call: CallPlan, upstream: UpstreamPlan, context: Mapping[str, Any], *, idempotency_key: str | None = None
 ) -> PreparedRequest:
-    """Render, coerce and validate `call`; RenderError (nothing to send) when it cannot be."""
+    """Render, coerce and validate `call`; RenderError (nothing to send) when it cannot be.
+
+    A POST or PATCH carries `idempotency_key` (one the template set wins; a random one when
+    neither is given, for callers that do not name their runs).
+    """
     operation = call.operation
     path_values = _parameters(call.path, "path", operation, context)
     query_values = _parameters(call.query, "query", operation, context)
@@ -76,12 +80,13 @@ def prepare_request(
 
     url = _join(upstream.base_url, _path(operation, path_values), _query(operation, query_values))
     headers = _headers(header_values, media_type if body is not None else None)
-    idempotency_key = None
     if operation.method in _KEYED_METHODS:
         given = next((v for k, v in headers.items() if k.lower() == _IDEMPOTENCY_LOWER), None)
-        idempotency_key = given or str(uuid.uuid4())
+        idempotency_key = given or idempotency_key or str(uuid.uuid4())
         if given is None:
             headers[IDEMPOTENCY_HEADER] = idempotency_key
+    else:
+        idempotency_key = None
 
     return PreparedRequest(
         method=operation.method,

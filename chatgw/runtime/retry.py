@@ -20,7 +20,7 @@ import httpx
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # The request was certainly not sent: nothing was written on any connection.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class RetryPolicy:
 
     def retry_error(self, method: str, error: httpx.TransportError) -> bool:
         """Whether a transport failure may be retried for `method`."""
-        return method in IDEMPOTENT_METHODS or isinstance(error, _NOT_SENT)
+        return method in IDEMPOTENT_METHODS or isinstance(error, NOT_SENT)
 
     def delay(self, attempt: int, retry_after: str | None = None) -> float | None:
         """Seconds to wait before retry number `attempt` (1-based); None when not worth it."""

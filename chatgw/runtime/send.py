@@ -14,9 +14,10 @@ import httpx
 from chatgw.compiler.plans import AuthPlan, UpstreamPlan
 from chatgw.errors import ConfigError, UpstreamError
 from chatgw.runtime.request import PreparedRequest
-from chatgw.runtime.retry import RetryPolicy
+from chatgw.runtime.retry import NOT_SENT, RetryPolicy
 
 USER_AGENT = "chatgw/0.1"
+MAX_RETRY_DELAY = 10.0  # seconds; a longer Retry-After is not waited for
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class HttpSender:
         client: httpx.AsyncClient | None = None,
         *,
         backoff_base: float = 0.25,
-        max_delay: float = 10.0,
+        max_delay: float = MAX_RETRY_DELAY,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         self._upstream = upstream
@@ -70,6 +71,7 @@ class HttpSender:
         content = request.content
         started = time.perf_counter()
         attempt = 0
+        reached = False  # some attempt may have reached the upstream
         while True:
             attempt += 1
             retries_left = attempt <= self._policy.retries
@@ -80,7 +82,10 @@ class HttpSender:
             except httpx.TransportError as error:
                 delay = self._policy.delay(attempt) if retries_left else None
                 if delay is None or not self._policy.retry_error(request.method, error):
-                    raise UpstreamError(self._failure(request, error, attempt)) from None
+                    # Any earlier attempt that got further than connecting may have been applied.
+                    reached = reached or not isinstance(error, NOT_SENT)
+                    raise UpstreamError(self._failure(request, error, attempt), maybe_sent=reached) from None
+                reached = reached or not isinstance(error, NOT_SENT)
                 await self._sleep(delay)
                 continue
             if retries_left and self._policy.retry_status(request.method, response.status_code):

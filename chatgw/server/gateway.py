@@ -16,17 +16,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, AsyncIterator, Mapping, NoReturn
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from chatgw.compiler import load_project
 from chatgw.compiler.plans import ProjectPlan
-from chatgw.engine import ConversationState, Engine, TurnResult
+from chatgw.engine import ActionRun, ConversationState, Engine, RunStart, RunStatus, TurnResult
 from chatgw.engine.engine import new_conversation_id
 from chatgw.errors import ChatgwError, CompileError
 from chatgw.runtime import Sender
+from chatgw.runtime.send import MAX_RETRY_DELAY
 from chatgw.server.errors import ApiError
 from chatgw.server.identity import IdentityError, IdentityVerifier, subject
 from chatgw.server.logging import event, get_logger
 from chatgw.server.metrics import Metrics
-from chatgw.store import Handoff, Message, NewHandoff, RunRecord, Store, TurnRecord
+from chatgw.store import Handoff, Message, NewHandoff, RunAhead, RunRecord, Store, TurnRecord, delivery_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,7 @@ class Plans:
     engine: Engine
     verifier: IdentityVerifier
     operator_token: str | None
+    turn_lease: float  # seconds a turn holds its conversation
 
 
 def build_plans(project: ProjectPlan, sender: Sender) -> Plans:
@@ -47,6 +51,7 @@ def build_plans(project: ProjectPlan, sender: Sender) -> Plans:
         engine=Engine(project, sender),
         verifier=IdentityVerifier(project.identity),
         operator_token=token.reveal() if token is not None else None,
+        turn_lease=turn_lease(project),
     )
 
 
@@ -81,7 +86,9 @@ class Gateway:
             body = await self._turn(plans, conversation_id, None, None, (), message, claims, who)
         else:
             async with self._locked(conversation_id):
-                start = self.store.start_turn(conversation_id, subject=who, now=time.time())
+                start = self.store.start_turn(
+                    conversation_id, subject=who, now=time.time(), lease_seconds=plans.turn_lease
+                )
                 if start is None:
                     self._refuse(conversation_id, who)
                 state = ConversationState.from_dict(start.conversation.state)
@@ -104,57 +111,125 @@ class Gateway:
 
     async def _turn(
         self, plans: Plans, conversation_id: str, lease: float | None, state: ConversationState | None,
-        agent: tuple[Message, ...], message: str, claims: dict[str, Any], who: str | None,
-    ) -> dict[str, Any]:
+        agent: tuple[Message, ...], message: str | None, claims: dict[str, Any], who: str | None,
+    ) -> dict[str, Any] | None:
+        """One turn, stored; `message` None settles an unattended run (None when there is none)."""
+        journal = StoreJournal(self.store, conversation_id, lease, who, claims, plans.turn_lease)
+        # One failure handling for the whole turn: the engine (and the upstream call inside
+        # it) and everything after it. Whatever fails, the lease goes back; a run already
+        # written ahead stays in the store as `sending`/`sent` with the state `executing`,
+        # and the next turn settles it instead of sending it again.
         try:
-            result = await plans.engine.turn(state, message, identity=claims, conversation_id=conversation_id)
-        except BaseException:
-            if lease is not None:
-                self.store.end_turn(conversation_id, lease)
+            if message is not None:
+                result = await plans.engine.turn(
+                    state, message, identity=claims, conversation_id=conversation_id, journal=journal
+                )
+            else:
+                assert state is not None
+                settled = await plans.engine.settle(state, identity=claims, journal=journal)
+                if settled is None:  # nothing was written ahead: nothing was sent; start afresh
+                    self.store.set_state(conversation_id, state.idle().to_dict(), now=time.time())
+                    self.store.end_turn(conversation_id, journal.lease or 0.0)
+                    return None
+                result = settled
+            now = time.time()
+            turn = result.turn
+            runs = tuple(_run_record(run, now) for run in result.runs)
+            handoff = self._new_handoff(plans, conversation_id, result, runs, message, claims, now)
+            record = TurnRecord(
+                conversation_id=conversation_id, lease=journal.lease, state=result.state.to_dict(),
+                status=result.state.status, claims=claims, message=message, intent=turn.intent,
+                out_of_scope=result.outcome == "out_of_scope" or result.handoff_reason == "out_of_scope",
+                replies=turn.replies, outcome=result.outcome, runs=runs, tags=turn.tags, handoff=handoff,
+                delivered=tuple(m.id for m in agent), subject=who, at=now,
+            )
+            saved = self.store.save_turn(record)
+        except BaseException as error:
+            self._release(conversation_id, journal.lease, error)
             raise
-        now = time.time()
-        turn = result.turn
-        runs = tuple(
-            RunRecord(run.action, run.operation, run.outcome, run.status, run.latency_ms,
-                      None if run.request is None else dict(run.request), run.error, now)
-            for run in result.runs
-        )
-        handoff = self._new_handoff(plans, conversation_id, result, runs, message, claims, now)
-        record = TurnRecord(
-            conversation_id=conversation_id, lease=lease, state=result.state.to_dict(), status=result.state.status,
-            claims=claims, message=message, intent=turn.intent,
-            out_of_scope=result.outcome == "out_of_scope" or result.handoff_reason == "out_of_scope",
-            replies=turn.replies, outcome=result.outcome, runs=runs, tags=turn.tags, handoff=handoff,
-            delivered=tuple(m.id for m in agent), subject=who, at=now,
-        )
-        if not self.store.save_turn(record):
+        if not saved:
             raise ApiError(409, "conversation_busy", "this turn took too long and was superseded; retry")
+        self._log_runs(conversation_id, result)
         self._count(plans, result)
         if handoff is not None and handoff.webhooks:
             self.outbox_wakeup.set()
         body = turn.as_dict()
-        body["replies"] = [m.text for m in agent] + body["replies"]
+        # Human replies the customer has not been shown yet, once, under the human's name.
+        body["agent_messages"] = [m.as_dict() for m in agent]
         if not plans.project.server.debug:
             body.pop("request", None)
         return body
 
+    async def settle_unattended(self) -> int:
+        """Settle the runs that crashed turns left behind in conversations nobody came back to
+        (replayed where the operation honours its key, else handed to a human); how many."""
+        plans, settled = self.plans, 0
+        for conversation_id in self.store.unsettled(now=time.time()):
+            conversation = self.store.get_conversation(conversation_id)
+            if conversation is None:
+                continue
+            start = self.store.start_turn(
+                conversation_id, subject=conversation.subject, now=time.time(), lease_seconds=plans.turn_lease
+            )
+            if start is None:
+                continue  # another replica or a customer's turn is on it
+            state = ConversationState.from_dict(start.conversation.state)
+            claims = dict(start.conversation.claims)
+            async with self._locked(conversation_id):
+                if await self._turn(plans, conversation_id, start.lease, state, (), None, claims, conversation.subject):
+                    settled += 1
+                    event(self.logger, "run_settled", conversation_id=conversation_id)
+        return settled
+
+    async def settle_forever(self) -> None:
+        """`settle_unattended` at start-up and then once per turn lease, for the app's lifetime."""
+        while True:
+            try:
+                await self.settle_unattended()
+            except SQLAlchemyError as error:  # the store is away: the runs are still there; retry later
+                event(self.logger, "settle_unavailable", logging.WARNING, error=type(error).__name__)
+            await asyncio.sleep(self.plans.turn_lease)
+
+    def _release(self, conversation_id: str, lease: float | None, error: BaseException) -> None:
+        """Give the lease back after a failed turn; if even that fails, it lapses by itself."""
+        event(self.logger, "turn_failed", logging.ERROR, conversation_id=conversation_id, error=type(error).__name__)
+        if lease is None:
+            return
+        try:
+            self.store.end_turn(conversation_id, lease)
+        except Exception as failure:  # the store itself is failing: the lease lapses in LEASE_SECONDS
+            event(self.logger, "lease_release_failed", logging.ERROR, conversation_id=conversation_id,
+                  error=type(failure).__name__)
+
+    def _log_runs(self, conversation_id: str, result: TurnResult) -> None:
+        """Every upstream failure, with what an operator needs and never a credential."""
+        for run in result.runs:
+            if run.outcome != "ok" and run.operation is not None:
+                event(
+                    self.logger, "upstream_failed", logging.WARNING, conversation_id=conversation_id,
+                    action=run.action, operation=run.operation, outcome=run.outcome, status=run.status,
+                    error=run.error, latency_ms=None if run.latency_ms is None else round(run.latency_ms, 2),
+                )
+
     def _new_handoff(
         self, plans: Plans, conversation_id: str, result: TurnResult, runs: tuple[RunRecord, ...],
-        message: str, claims: Mapping[str, Any], now: float,
+        message: str | None, claims: Mapping[str, Any], now: float,
     ) -> NewHandoff | None:
         if result.handoff_reason is None:
             return None
         handoff_id = "h_" + uuid.uuid4().hex[:16]
         transcript = [m.as_dict() for m in self.store.messages(conversation_id)]
-        transcript.append({"role": "customer", "text": message, "at": now})
+        if message is not None:
+            transcript.append({"role": "customer", "text": message, "at": now})
         transcript += [{"role": "bot", "text": reply, "at": now} for reply in result.turn.replies]
         packet = {
             "handoff_id": handoff_id,
+            "delivery_id": delivery_id(handoff_id),
             "conversation_id": conversation_id,
             "reason": result.handoff_reason,
             "created_at": now,
             "transcript": transcript,
-            "action_runs": [run.as_dict() for run in (*self.store.runs(conversation_id), *runs)],
+            "action_runs": _merged_runs(self.store.runs(conversation_id), runs),
             "slots": dict(result.turn.slots),
             "identity": dict(claims),
             "tags": list(dict.fromkeys([*self.store.tags(conversation_id), *result.turn.tags])),
@@ -276,3 +351,83 @@ class Gateway:
         self.metrics.reloads.labels("ok").inc()
         event(self.logger, "reloaded", actions=len(project.actions))
         return True
+
+
+class StoreJournal:
+    """The engine's write-ahead Journal over the store, for one turn of one conversation."""
+
+    def __init__(self, store: Store, conversation_id: str, lease: float | None, subject: str | None,
+                 claims: dict[str, Any], lease_seconds: float) -> None:
+        self._store = store
+        self._lease_seconds = lease_seconds
+        self._conversation_id = conversation_id
+        self._subject = subject
+        self._claims = claims
+        self.lease = lease  # set by `begin` on a new conversation, whose row it creates
+
+    def begin(self, start: RunStart) -> bool:
+        ahead = RunAhead(start.run_key, start.action, start.operation, start.request, start.idempotency_key,
+                         start.state, start.replay)
+        lease = self._store.begin_run(
+            self._conversation_id, ahead, lease=self.lease, subject=self._subject, claims=self._claims,
+            now=time.time(), lease_seconds=self._lease_seconds,
+        )
+        if lease is None:
+            return False
+        self.lease = lease
+        return True
+
+    def sending(self, run_key: str, request: Mapping[str, Any], idempotency_key: str | None) -> None:
+        self._store.run_sending(run_key, dict(request), idempotency_key)
+
+    def answered(self, run_key: str, status: int) -> None:
+        self._store.run_answered(run_key, status)
+
+    def lookup(self, run_key: str) -> RunStatus | None:
+        found = self._store.run_status(run_key)
+        return None if found is None else RunStatus(*found)
+
+
+# What a turn may take beyond its upstream calls (understanding, rendering, the store).
+TURN_MARGIN_SECONDS = 5.0
+
+
+def turn_lease(project: ProjectPlan) -> float:
+    """How long a turn holds its conversation: its longest possible run, plus a margin.
+
+    Long enough that a live turn is never overtaken; short enough that a conversation whose
+    gateway died mid-turn can be continued (and its run settled) soon after.
+    """
+    upstream = project.upstream
+    per_call = upstream.timeout * (upstream.retries + 1) + upstream.retries * MAX_RETRY_DELAY
+    calls = max((len(action.steps) for action in project.actions), default=0)
+    return TURN_MARGIN_SECONDS + per_call * calls
+
+
+def _merged_runs(stored: list[RunRecord], new: tuple[RunRecord, ...]) -> list[dict[str, Any]]:
+    """Every run of the conversation once: a run written ahead shows as this turn left it."""
+    settled = {run.run_key: run for run in new if run.journaled}
+    merged = [settled.pop(run.run_key, None) or run if run.run_key else run for run in stored]
+    for run in settled.values():
+        merged.append(run)
+    merged += [run for run in new if not run.journaled]
+    return [_shown(run, stored) for run in merged]
+
+
+def _shown(run: RunRecord, stored: list[RunRecord]) -> dict[str, Any]:
+    """A settled run keeps what was written ahead (operation, request, key) where the turn lacks it."""
+    ahead = next((r for r in stored if run.run_key and r.run_key == run.run_key), None)
+    shown = run.as_dict()
+    if ahead is not None:
+        for name, value in ahead.as_dict().items():
+            if shown.get(name) is None:
+                shown[name] = value
+    return shown
+
+
+def _run_record(run: ActionRun, now: float) -> RunRecord:
+    return RunRecord(
+        run.action, run.operation, run.outcome, run.status, run.latency_ms,
+        None if run.request is None else dict(run.request), run.error, now,
+        run_key=run.run_key, idempotency_key=run.idempotency_key, journaled=run.journaled,
+    )

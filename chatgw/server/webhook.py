@@ -1,7 +1,9 @@
 """Delivering handoff packets to the webhook from the outbox table, with retries and backoff.
 
 A packet is written to the outbox in the same transaction as its handoff, so a webhook that is
-down (or a restart) loses nothing: the worker keeps retrying until it gets a 2xx.
+down (or a restart) loses nothing: the worker keeps retrying until it gets a 2xx. Each row is
+claimed by one worker before delivery (`Store.due_deliveries`), so with many replicas a packet
+is sent twice only after a real delivery failure; its `delivery_id` lets receivers tell.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from chatgw.server.metrics import Metrics
 from chatgw.store import Delivery, Store
 
 SIGNATURE_HEADER = "X-Chatgw-Signature"
+DELIVERY_HEADER = "X-Chatgw-Delivery"  # the packet's delivery_id, for receivers that de-duplicate
 
 
 def sign(payload: bytes, secret: str) -> str:
@@ -71,7 +74,7 @@ class OutboxWorker:
 
     async def _deliver(self, delivery: Delivery) -> None:
         payload = delivery.payload.encode()
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", DELIVERY_HEADER: delivery.delivery_id}
         if self._secret is not None:
             headers[SIGNATURE_HEADER] = sign(payload, self._secret)
         try:

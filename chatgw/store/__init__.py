@@ -9,7 +9,7 @@ store/ depends on SQLAlchemy and the standard library only: no engine, config or
 
 from chatgw.store._db import StoreError
 from chatgw.store.insights import insights, parse_since
-from chatgw.store.records import Conversation, Delivery, Handoff, Message, NewHandoff, RunRecord, TurnRecord, TurnStart
+from chatgw.store.records import Conversation, Delivery, Handoff, Message, NewHandoff, RunAhead, RunRecord, TurnRecord, TurnStart, delivery_id
 from chatgw.store.store import LEASE_SECONDS, Store, open_store
 
 __all__ = [
@@ -19,11 +19,13 @@ __all__ = [
     "Handoff",
     "Message",
     "NewHandoff",
+    "RunAhead",
     "RunRecord",
     "Store",
     "StoreError",
     "TurnRecord",
     "TurnStart",
+    "delivery_id",
     "insights",
     "open_store",
     "parse_since",

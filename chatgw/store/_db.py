@@ -6,7 +6,7 @@ import os
 import re
 import time
 
-from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy import Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -55,11 +55,31 @@ def create_schema(engine: Engine) -> None:
         found = connection.execute(select(schema_version.c.version)).scalars().all()
         if not found:
             connection.execute(insert(schema_version).values(version=SCHEMA_VERSION, applied_at=time.time()))
+        elif max(found) < SCHEMA_VERSION:
+            _upgrade(connection, max(found))
         elif max(found) > SCHEMA_VERSION:
             raise StoreError(
                 f"the store has schema version {max(found)}, newer than this chatgw's "
                 f"{SCHEMA_VERSION}; upgrade chatgw"
             )
+
+
+# In-place upgrades from each earlier version (plain DDL both SQLite and PostgreSQL take).
+_UPGRADES = {
+    1: (
+        "ALTER TABLE action_runs ADD COLUMN run_key VARCHAR(64)",
+        "ALTER TABLE action_runs ADD COLUMN idempotency_key VARCHAR(64)",
+        "CREATE UNIQUE INDEX uq_action_runs_run_key ON action_runs (run_key)",
+        "ALTER TABLE outbox ADD COLUMN claimed_until FLOAT",
+    ),
+}
+
+
+def _upgrade(connection, version: int) -> None:  # type: ignore[no-untyped-def]
+    for step in range(version, SCHEMA_VERSION):
+        for statement in _UPGRADES[step]:
+            connection.execute(text(statement))
+        connection.execute(insert(schema_version).values(version=step + 1, applied_at=time.time()))
 
 
 def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -54,6 +54,9 @@ class RunRecord:
     request: Mapping[str, Any] | None = None  # redacted preview
     error: str | None = None
     at: float = 0.0
+    run_key: str | None = None
+    idempotency_key: str | None = None
+    journaled: bool = False  # written ahead under run_key: the turn completes that row
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,9 +66,23 @@ class RunRecord:
             "status": self.status,
             "latency_ms": self.latency_ms,
             "request": None if self.request is None else dict(self.request),
+            "idempotency_key": self.idempotency_key,
             "error": self.error,
             "at": self.at,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class RunAhead:
+    """A state-changing run about to send its first request: written before it leaves."""
+
+    run_key: str
+    action: str
+    operation: str
+    request: Mapping[str, Any]  # redacted preview
+    idempotency_key: str | None
+    state: Mapping[str, Any]  # the conversation's state while the run is out
+    replay: bool = False  # the run exists and is re-sent with the same keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +128,7 @@ class TurnRecord:
     state: Mapping[str, Any]
     status: str
     claims: Mapping[str, Any]
-    message: str
+    message: str | None  # None: a turn no customer message started (settling a crashed run)
     intent: str | None
     out_of_scope: bool
     replies: tuple[str, ...]
@@ -131,4 +148,14 @@ class Delivery:
     url: str
     payload: str
     attempts: int
+
+    @property
+    def delivery_id(self) -> str:
+        """Stable across retries and replicas: receivers de-duplicate on it."""
+        return delivery_id(self.handoff_id)
+
+
+def delivery_id(handoff_id: str) -> str:
+    """The delivery id of a handoff's webhook packet (one webhook per handoff)."""
+    return "d_" + handoff_id.removeprefix("h_")
 

@@ -16,12 +16,23 @@ import time
 from typing import Any, Iterable
 
 from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from chatgw.store._db import connect, create_schema
-from chatgw.store.records import Conversation, Delivery, Handoff, Message, RunRecord, TurnRecord, TurnStart
+from chatgw.store.records import (
+    Conversation,
+    Delivery,
+    Handoff,
+    Message,
+    RunAhead,
+    RunRecord,
+    TurnRecord,
+    TurnStart,
+)
 from chatgw.store.tables import action_runs, conversations, handoffs, messages, outbox, tags
 
 LEASE_SECONDS = 60.0  # longest a turn may hold its conversation (upstream timeouts included)
+CLAIM_SECONDS = 30.0  # how long a webhook delivery is one worker's before another may retry it
 
 _c, _m = conversations.c, messages.c
 # Bound parameters that are not columns start with "_": the SET of an UPDATE comes from the
@@ -96,13 +107,15 @@ class Store:
             result = connection.execute(_LEASE, {"_id": id, "_now": now, "busy_until": lease})
         return lease if result.rowcount == 1 else None
 
-    def start_turn(self, id: str, *, subject: str | None, now: float) -> TurnStart | None:
+    def start_turn(
+        self, id: str, *, subject: str | None, now: float, lease_seconds: float = LEASE_SECONDS
+    ) -> TurnStart | None:
         """Lease `subject`'s conversation for one turn and read it under the lease, at once.
 
         None when it cannot be taken: it does not exist, belongs to another identity, or
         another turn holds it (`get_conversation` tells which).
         """
-        lease = now + LEASE_SECONDS
+        lease = now + lease_seconds
         with self.engine.begin() as connection:
             result = connection.execute(_LEASE_OWN, {"_id": id, "_subject": subject, "_now": now, "busy_until": lease})
             if result.rowcount != 1:
@@ -147,11 +160,20 @@ class Store:
                 if result.rowcount != 1:
                     connection.rollback()
                     return False
-            rows = [_message_row(cid, "customer", record.message, at, record.intent, record.out_of_scope)]
+            rows = [] if record.message is None else [
+                _message_row(cid, "customer", record.message, at, record.intent, record.out_of_scope)
+            ]
             rows += [_message_row(cid, "bot", reply, at) for reply in record.replies]
-            connection.execute(_INSERT_MESSAGES, rows)
-            if record.runs:
-                connection.execute(_INSERT_RUNS, [_run_row(cid, run, at) for run in record.runs])
+            if rows:
+                connection.execute(_INSERT_MESSAGES, rows)
+            fresh = [_run_row(cid, run, at) for run in record.runs if not run.journaled]
+            if fresh:
+                connection.execute(_INSERT_RUNS, fresh)
+            for run in record.runs:
+                if run.journaled:
+                    connection.execute(
+                        update(action_runs).where(action_runs.c.run_key == run.run_key).values(**_run_outcome(run))
+                    )
             self._add_tags(connection, cid, record.tags, at, new_conversation=first)
             if record.delivered:
                 connection.execute(_MARK_DELIVERED, {"_ids": list(record.delivered)})
@@ -168,6 +190,86 @@ class Store:
                         insert(outbox).values(handoff_id=new.id, url=url, payload=payload, attempts=0, next_at=at)
                     )
         return True
+
+    # -- the write-ahead record of state-changing runs -------------------------------------
+
+    def begin_run(
+        self, conversation_id: str, run: RunAhead, *, lease: float | None, subject: str | None,
+        claims: dict[str, Any], now: float, lease_seconds: float = LEASE_SECONDS,
+    ) -> float | None:
+        """Commit `run` as `sending`, with the conversation's state, before its request leaves.
+
+        `lease` None: the first turn of a new conversation, whose row is created here, leased.
+        Returns the lease the turn holds now; None when the run must not be sent: its key was
+        started before (unless `run.replay`), or the turn lost its lease to another replica.
+        """
+        state = dict(run.state)
+        values = {"state": state, "status": state.get("status", "executing"), "updated_at": now}
+        row = {
+            "conversation_id": conversation_id, "action": run.action, "operation": run.operation,
+            "request": dict(run.request), "run_key": run.run_key, "idempotency_key": run.idempotency_key,
+            "outcome": "sending", "at": now,
+        }
+        try:
+            with self.engine.begin() as connection:
+                if lease is None:
+                    lease = now + lease_seconds
+                    connection.execute(_INSERT_CONVERSATION, {
+                        **values, "id": conversation_id, "subject": subject, "claims": claims,
+                        "handed_off": 0, "version": 0, "busy_until": lease, "created_at": now,
+                    })
+                else:
+                    held = connection.execute(_SAVE_CONVERSATION, {**values, "_id": conversation_id, "_lease": lease})
+                    if held.rowcount != 1:
+                        connection.rollback()
+                        return None
+                if run.replay:
+                    replayed = connection.execute(
+                        update(action_runs)
+                        .where(action_runs.c.run_key == run.run_key, action_runs.c.outcome.in_(("sending", "unknown")))
+                        .values(outcome="sending", request=row["request"], idempotency_key=run.idempotency_key)
+                    )
+                    if replayed.rowcount != 1:
+                        connection.rollback()
+                        return None
+                else:
+                    connection.execute(_INSERT_RUNS, [row])
+        except IntegrityError:
+            return None  # the run key exists: this confirmed request was started before
+        return lease
+
+    def unsettled(self, *, now: float, limit: int = 100) -> list[str]:
+        """Conversations left `executing` by a turn that is gone (its lease lapsed or released)."""
+        c = conversations.c
+        query = (
+            select(c.id).where(c.status == "executing", or_(c.busy_until.is_(None), c.busy_until < now))
+            .order_by(c.updated_at).limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return list(connection.execute(query).scalars())
+
+    def run_sending(self, run_key: str, request: dict[str, Any], idempotency_key: str | None) -> None:
+        """A later state-changing request of a begun run is about to leave."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(action_runs).where(action_runs.c.run_key == run_key)
+                .values(outcome="sending", request=request, idempotency_key=idempotency_key, status=None)
+            )
+
+    def run_answered(self, run_key: str, status: int) -> None:
+        """The upstream answered the run's request: its outcome is no longer unknown."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(action_runs).where(action_runs.c.run_key == run_key).values(outcome="sent", status=status)
+            )
+
+    def run_status(self, run_key: str) -> tuple[str, int | None] | None:
+        """(outcome, status) of a run, None when no row has that key."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(action_runs.c.outcome, action_runs.c.status).where(action_runs.c.run_key == run_key)
+            ).first()
+        return None if row is None else (row.outcome, row.status)
 
     def set_state(self, id: str, state: dict[str, Any], *, now: float) -> None:
         """Replace a conversation's engine state outside a turn (e.g. when a human resolves it)."""
@@ -265,13 +367,24 @@ class Store:
     # -- webhook outbox ------------------------------------------------------------------
 
     def due_deliveries(self, *, now: float, limit: int = 20) -> list[Delivery]:
+        """Claim the deliveries that are due, for this caller only, for CLAIM_SECONDS.
+
+        Each row is taken by a conditional UPDATE (atomic on SQLite and PostgreSQL alike), so
+        two workers or replicas never both deliver one packet; a claim left by a worker that
+        died lapses and the row is retried.
+        """
         o = outbox.c
+        free = or_(o.claimed_until.is_(None), o.claimed_until < now)
         query = (
-            select(outbox).where(and_(o.delivered_at.is_(None), o.next_at <= now)).order_by(o.next_at).limit(limit)
+            select(outbox).where(and_(o.delivered_at.is_(None), o.next_at <= now, free)).order_by(o.next_at).limit(limit)
         )
-        with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
-        return [Delivery(row.id, row.handoff_id, row.url, row.payload, row.attempts) for row in rows]
+        claim = update(outbox).where(o.id == bindparam("_id"), o.delivered_at.is_(None), free)
+        claimed = []
+        with self.engine.begin() as connection:
+            for row in connection.execute(query).all():
+                if connection.execute(claim, {"_id": row.id, "claimed_until": now + CLAIM_SECONDS}).rowcount == 1:
+                    claimed.append(Delivery(row.id, row.handoff_id, row.url, row.payload, row.attempts))
+        return claimed
 
     def next_delivery_at(self) -> float | None:
         with self.engine.connect() as connection:
@@ -290,7 +403,7 @@ class Store:
             connection.execute(
                 update(outbox)
                 .where(outbox.c.id == id)
-                .values(attempts=outbox.c.attempts + 1, next_at=next_at, last_error=error[:500])
+                .values(attempts=outbox.c.attempts + 1, next_at=next_at, last_error=error[:500], claimed_until=None)
             )
 
     def outbox_pending(self) -> int:
@@ -338,14 +451,27 @@ def _run_row(conversation_id: str, run: RunRecord, at: float) -> dict[str, Any]:
     return {
         "conversation_id": conversation_id, "action": run.action, "operation": run.operation,
         "request": None if run.request is None else dict(run.request), "status": run.status,
+        "run_key": run.run_key, "idempotency_key": run.idempotency_key,
         "latency_ms": run.latency_ms, "outcome": run.outcome, "error": run.error, "at": run.at or at,
     }
+
+
+def _run_outcome(run: RunRecord) -> dict[str, Any]:
+    """The columns a turn completes on a run written ahead; what it does not know is kept."""
+    values: dict[str, Any] = {"outcome": run.outcome, "error": run.error}
+    for name in ("status", "latency_ms", "operation", "idempotency_key"):
+        if getattr(run, name) is not None:
+            values[name] = getattr(run, name)
+    if run.request is not None:
+        values["request"] = dict(run.request)
+    return values
 
 
 def _run_record(row: Any) -> RunRecord:
     return RunRecord(
         action=row.action, operation=row.operation, outcome=row.outcome, status=row.status,
         latency_ms=row.latency_ms, request=row.request, error=row.error, at=row.at,
+        run_key=row.run_key, idempotency_key=row.idempotency_key, journaled=row.run_key is not None,
     )
 
 

@@ -16,7 +16,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+# 2: action_runs.run_key (unique) and idempotency_key, the write-ahead record; outbox.claimed_until
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -66,9 +67,12 @@ action_runs = Table(
     Column("action", String(255), nullable=False),
     Column("operation", String(255)),
     Column("request", JSON),  # the redacted preview
+    # Names the confirmed run; unique, so one confirmed request is started at most once.
+    Column("run_key", String(64), unique=True),
+    Column("idempotency_key", String(64)),
     Column("status", Integer),
     Column("latency_ms", Float),
-    Column("outcome", String(32), nullable=False),
+    Column("outcome", String(32), nullable=False),  # sending | sent | unknown | ok | failed | ...
     Column("error", Text),
     Column("at", Float, nullable=False),
     Index("ix_action_runs_at", "at"),
@@ -106,6 +110,7 @@ outbox = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_at", Float, nullable=False),
     Column("delivered_at", Float),
+    Column("claimed_until", Float),  # a worker is delivering it until then; others keep off
     Column("last_error", Text),
     UniqueConstraint("handoff_id", "url"),
     Index("ix_outbox_due", "delivered_at", "next_at"),

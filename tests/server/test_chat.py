@@ -34,7 +34,9 @@ def test_chat_full_conversation_runs_the_action_once_and_records_it(tmp_path: Pa
         turn = first.json()
         cid = turn["conversation_id"]
         assert cid and turn["intent"]["name"] == "rotate_key" and turn["state"] == "collecting"
-        assert set(turn) == {"conversation_id", "intent", "candidates", "slots", "state", "replies", "tags", "handoff"}
+        assert set(turn) == {
+            "conversation_id", "intent", "candidates", "slots", "state", "replies", "tags", "handoff", "agent_messages",
+        }
         confirming = chat(client, "it is proj_ab12c", cid).json()
         assert confirming["state"] == "confirming" and confirming["slots"] == {"project_id": "proj_ab12c"}
         done = chat(client, "yes", cid).json()

@@ -75,8 +75,10 @@ def test_handoff_reaches_the_inbox_and_the_agent_reply_reaches_the_customer(tmp_
     assert replied.status_code == 200
     agent = [m for m in seen["transcript"] if m["role"] == "agent"]
     assert agent == [{"role": "agent", "text": "Hi, Ana here. Looking into it.", "at": agent[0]["at"], "author": "ana"}]
-    assert next_turn["replies"][0] == "Hi, Ana here. Looking into it."
-    assert "Hi, Ana here. Looking into it." not in after["replies"]  # shown once
+    # Once, under the agent's name, never as a bot reply.
+    assert [(m["author"], m["text"]) for m in next_turn["agent_messages"]] == [("ana", "Hi, Ana here. Looking into it.")]
+    assert "Hi, Ana here. Looking into it." not in next_turn["replies"] + after["replies"]
+    assert after["agent_messages"] == []
     assert resolved["status"] == "resolved"
     assert back_to_bot["handoff"] is False and back_to_bot["intent"]["name"] == "show_usage"
     assert late.status_code == 409 and open_now == []

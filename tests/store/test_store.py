@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert
 
 from chatgw.store import LEASE_SECONDS, NewHandoff, RunRecord, StoreError, TurnRecord, open_store
-from chatgw.store.tables import schema_version
+from chatgw.store.tables import SCHEMA_VERSION, schema_version
 
 
 def record(cid: str, lease: float, message: str, **extra) -> TurnRecord:
@@ -24,7 +24,7 @@ def test_store_creates_the_schema_in_wal_mode_with_a_version(tmp_path: Path) -> 
         with store.engine.connect() as connection:
             mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
             version = connection.exec_driver_sql("SELECT version FROM schema_version").scalar()
-        assert mode == "wal" and version == 1
+        assert mode == "wal" and version == SCHEMA_VERSION
         assert (tmp_path / "chat.db").exists()
     finally:
         store.close()

@@ -39,8 +39,10 @@
         { message, conversation_id: conversationId, identity_token: identity || undefined }, null);
       conversationId = turn.conversation_id;
       sessionStorage.setItem("chatgw.conversation", conversationId);
+      // A human's replies come from the transcript, once, under their name (the poll may
+      // have shown some already); then the bot's replies to this message.
+      await showAgentMessages();
       for (const reply of turn.replies) bubble("bot", reply);
-      shown = await transcriptLength();
       if (turn.state === "confirming") choices([["Yes, go ahead", "yes", true], ["No", "no", false]]);
       if (turn.handoff) startPolling();
     } catch (error) {
@@ -55,22 +57,20 @@
     return api("GET", "/v1/conversations/" + encodeURIComponent(conversationId), undefined, identity || null);
   }
 
-  async function transcriptLength() {
-    try { return (await conversation()).transcript.length; } catch { return shown; }
+  async function showAgentMessages() {
+    try {
+      const found = await conversation();
+      for (const message of found.transcript.slice(shown)) {
+        if (message.role === "agent") bubble("agent", message.text, message.author || "Support team");
+      }
+      shown = found.transcript.length;
+    } catch { /* shown again by the next turn or poll */ }
   }
 
   function startPolling() {
     status.textContent = "A person from our team will reply here.";
     if (polling) return;
-    polling = setInterval(async () => {
-      try {
-        const found = await conversation();
-        for (const message of found.transcript.slice(shown)) {
-          if (message.role === "agent") bubble("agent", message.text, message.author || "Support team");
-        }
-        shown = found.transcript.length;
-      } catch { /* the next poll tries again */ }
-    }, 2000);
+    polling = setInterval(showAgentMessages, 2000);
   }
 
   async function signIn() {
