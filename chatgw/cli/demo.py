@@ -20,12 +20,16 @@ def demo(
     store: str = typer.Option(None, "--store", help="Store URL; default: a fresh SQLite file for this run."),
 ) -> None:
     """Start the demo Acme API and the gateway on 127.0.0.1 and print the URLs."""
+    from chatgw.cli.serve import fail_lines
     from chatgw.demo.launcher import DemoSettings, build_demo, listen, serve_demo
+    from chatgw.server.app import UnsetSecrets
 
     settings = DemoSettings(config=config, port=port, api_port=api_port, store=store)
     try:
         sockets = listen(settings)
         running = build_demo(settings)
+    except UnsetSecrets as error:
+        fail_lines(error.lines)
     except ChatgwError as error:
         fail(error)
     urls = running.urls

@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import gc
 import ipaddress
+import logging
 import os
 import signal
 import socket
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NoReturn
 
 import typer
 
 from chatgw.cli import CONFIG_HELP, app
-from chatgw.cli._common import DEFAULT_CONFIG, fail, stderr
+from chatgw.cli._common import DEFAULT_CONFIG, EXIT_CANNOT_RUN, fail, stderr
 from chatgw.compiler import load_project
 from chatgw.errors import ChatgwError
 
@@ -28,6 +29,10 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8080, "--port", help="Port to listen on."),
     watch: bool = typer.Option(False, "--watch", help="Reload when a YAML/JSON file under the config's folder changes (development)."),
+    allow_open_operator: bool = typer.Option(
+        False, "--allow-open-operator",
+        help="Start on a non-loopback --host without server.operator_token; the inbox and insights then answer only direct clients on this machine.",
+    ),
 ) -> None:
     """Run the chat API, the inbox, insights, metrics and health checks."""
     # Imported here: the server stack is heavy and other commands need none of it.
@@ -35,32 +40,53 @@ def serve(
     from sqlalchemy.exc import SQLAlchemyError
 
     from chatgw.server import create_app
+    from chatgw.server.app import UnsetSecrets
     from chatgw.server.listening import bind
-    from chatgw.server.logging import configure
+    from chatgw.server.logging import configure, event, get_logger
 
     try:
         project = load_project(config)
+    except ChatgwError as error:
+        fail(error)
+    open_operator = project.server.operator_token is None and not _loopback(host)
+    if open_operator and not allow_open_operator:
+        fail(
+            f"--host {host} is not a loopback address and server.operator_token is not set; set it "
+            "(the inbox and insights then need it), or pass --allow-open-operator to start anyway"
+        )
+    try:
         application = create_app(project, config_path=config)
         listening = bind(host, port)  # a taken port fails here, before anything is announced
+    except UnsetSecrets as error:
+        fail_lines(error.lines)
     except ChatgwError as error:
         fail(error)
     except SQLAlchemyError as error:
         fail(f"the store cannot be opened: {type(error).__name__}")
-    if project.server.operator_token is None and not _loopback(host):
-        stderr.print(
-            "chatgw: warning: no server.operator_token, so the inbox and insights answer loopback clients only",
-            markup=False,
-        )
     configure()
+    if open_operator:
+        event(
+            get_logger(), "operator_without_token", logging.WARNING, host=host,
+            reason="no server.operator_token: the inbox and insights answer direct clients on this machine only",
+        )
     server = uvicorn.Server(
         uvicorn.Config(
             application, host=host, port=port, log_config=None, access_log=False,
+            # request.client stays the peer: X-Forwarded-For is never trusted to name it.
+            proxy_headers=False,
             timeout_graceful_shutdown=10, lifespan="on",
         )
     )
     _settle_memory()
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         runner.run(_serve(server, listening, application.state.gateway, Path(project.root) if watch else None))
+
+
+def fail_lines(lines: Iterable[str]) -> NoReturn:
+    """Print each reason as its own `chatgw: error:` line and exit 2 (`chatgw demo` uses it too)."""
+    for line in lines:
+        stderr.print(f"chatgw: error: {line}", markup=False)
+    raise typer.Exit(EXIT_CANNOT_RUN)
 
 
 async def _serve(server: object, listening: socket.socket, gateway: Gateway, watch: Path | None) -> None:

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import AsyncIterator
+from typing import Any, AsyncIterator, Iterator
 
 import httpx
 from fastapi import FastAPI
 
 from chatgw.compiler.plans import ProjectPlan
+from chatgw.config.secrets import SecretRef
+from chatgw.errors import ConfigError
 from chatgw.runtime import HttpSender, Sender
 from chatgw.runtime.send import USER_AGENT
 from chatgw.server import errors
 from chatgw.server.gateway import Gateway, build_plans
+from chatgw.server.limits import BodyLimit
 from chatgw.server.logging import event, get_logger
 from chatgw.server.metrics import Metrics
 from chatgw.server.pages import mount_pages
@@ -37,9 +42,13 @@ def create_app(
 
     A store or sender passed in stays the caller's to close; those made here (from
     `project.store` and `project.upstream`) are closed when the app shuts down. Unset secrets
-    raise ConfigError here, before anything listens. `config_path` enables `reload()`;
-    `upstream_connections` caps the connections the app's own sender opens to the upstream.
+    raise UnsetSecrets (a ConfigError naming every one) here, before anything is opened or
+    listens. `config_path` enables `reload()`; `upstream_connections` caps the connections
+    the app's own sender opens to the upstream.
     """
+    missing = unset_secrets(project)
+    if missing:
+        raise UnsetSecrets(missing, config_path.name if config_path is not None else "the config")
     owned_store = store is None
     client: httpx.AsyncClient | None = None
     if sender is None and upstream_connections is not None:
@@ -60,14 +69,20 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         worker = OutboxWorker(the_store, gateway.outbox_wakeup, metrics, secret=webhook_secret, backoff=webhook_backoff)
-        task = asyncio.create_task(worker.run(), name="chatgw-outbox")
+        tasks = (
+            asyncio.create_task(worker.run(), name="chatgw-outbox"),
+            # Runs a crashed turn left behind reach a human even if the customer never writes again.
+            asyncio.create_task(gateway.settle_forever(), name="chatgw-settle"),
+        )
         event(get_logger(), "started", project=project.name, actions=len(project.actions))
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await worker.aclose()
             if owned_sender and isinstance(the_sender, HttpSender):
                 await the_sender.aclose()
@@ -80,8 +95,54 @@ def create_app(
     app = FastAPI(title="chatgw", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.gateway = gateway
     app.state.metrics = metrics
-    errors.install(app)
+    errors.install(app, metrics)
+    # Outermost last: Guard catches what BodyLimit or the app let through.
+    app.add_middleware(BodyLimit, limit=lambda: gateway.plans.project.server.max_body_bytes)
+    app.add_middleware(errors.Guard, metrics=metrics)
     for module in (chat, inbox, insights, health):
         app.include_router(module.router)
     mount_pages(app)
     return app
+
+
+@dataclass(frozen=True, slots=True)
+class UnsetSecret:
+    """An environment variable a secret reference names, unset, and the keys that use it."""
+
+    variable: str
+    keys: tuple[str, ...]  # dotted config keys: upstream.auth.token
+
+    def line(self, source: str) -> str:
+        return f"{self.variable} is not set ({', '.join(self.keys)} in {source}); export it before starting"
+
+
+class UnsetSecrets(ConfigError):
+    """Secret references whose variables are not set: all of them, one `line` each."""
+
+    def __init__(self, missing: tuple[UnsetSecret, ...], source: str) -> None:
+        self.missing = missing
+        self.lines = tuple(secret.line(source) for secret in missing)
+        super().__init__("; ".join(self.lines))
+
+
+def unset_secrets(project: ProjectPlan) -> tuple[UnsetSecret, ...]:
+    """Every secret reference of the project whose variable is unset (empty counts as unset), by variable."""
+    keys: dict[str, list[str]] = {}
+    for section in _SECRET_SECTIONS:
+        for key, ref in _secret_refs(getattr(project, section), section):
+            if not ref.is_set():
+                keys.setdefault(ref.variable or "", []).append(key)
+    return tuple(UnsetSecret(variable, tuple(names)) for variable, names in keys.items())
+
+
+_SECRET_SECTIONS = ("upstream", "identity", "handoff", "server")  # actions hold no secrets
+
+
+def _secret_refs(plan: Any, prefix: str) -> Iterator[tuple[str, SecretRef]]:
+    for field in dataclasses.fields(plan):
+        value = getattr(plan, field.name)
+        key = f"{prefix}.{field.name}"
+        if isinstance(value, SecretRef):
+            yield key, value
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            yield from _secret_refs(value, key)

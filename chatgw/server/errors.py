@@ -1,15 +1,30 @@
-"""Every error response is `{"error": {"code", "message"}}` with the right status; no tracebacks."""
+"""Every error response is `{"error": {"code", "message"}}` with the right status; no tracebacks.
+
+    ApiError           raised by a route: its status, code and message are the answer
+    error_response()   the error object as an ASCII JSON response
+    install(app, m)    handlers for ApiError, validation errors and Starlette's HTTP errors
+    Guard              the outermost middleware: what nothing handled is one JSON log line and a 500
+    WatchedSend        a `send` that knows whether the response has started
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import traceback
+import uuid
+from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chatgw.server.logging import event, get_logger
+from chatgw.server.metrics import Metrics
 
 _CODES = {
     400: "bad_request",
@@ -22,6 +37,7 @@ _CODES = {
     422: "invalid_request",
     503: "unavailable",
 }
+_QUOTED = 60  # characters of a field name quoted back in a 422
 
 
 class ApiError(Exception):
@@ -35,48 +51,109 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+class ErrorResponse(JSONResponse):
+    """An error object, written as ASCII JSON: a message quoting a lone surrogate from the
+    request (a field name, say) is escaped instead of failing to encode."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, separators=(",", ":")).encode("ascii")
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers that turn every failure into an error object."""
-    logger = get_logger()
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: str
+) -> ErrorResponse:
+    return ErrorResponse({"error": {"code": code, "message": message, **extra}}, status_code=status, headers=headers)
+
+
+def install(app: FastAPI, metrics: Metrics) -> None:
+    """Register the handlers that turn every handled failure into an error object (Guard takes the rest)."""
 
     @app.exception_handler(ApiError)
-    async def _api(request: Request, error: ApiError) -> JSONResponse:
-        _count(request, error.code)
+    async def _api(request: Request, error: ApiError) -> ErrorResponse:
+        metrics.errors.labels(error.code).inc()
         return error_response(error.status, error.code, error.message, error.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, error: RequestValidationError) -> ErrorResponse:
         problems = error.errors()
         if any(problem.get("type") == "json_invalid" for problem in problems):
-            _count(request, "malformed_json")
+            metrics.errors.labels("malformed_json").inc()
             return error_response(400, "malformed_json", "the request body is not valid JSON")
         parts = []
         for problem in problems[:5]:
-            where = ".".join(str(part) for part in problem.get("loc", ()) if part != "body")
+            where = ".".join(str(part)[:_QUOTED] for part in problem.get("loc", ()) if part != "body")
             parts.append(f"{where or 'body'}: {problem.get('msg', 'invalid')}")
-        _count(request, "invalid_request")
+        metrics.errors.labels("invalid_request").inc()
         return error_response(422, "invalid_request", "; ".join(parts) or "the request is not valid")
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> ErrorResponse:
         code = _CODES.get(error.status_code, "error")
-        _count(request, code)
+        metrics.errors.labels(code).inc()
         message = error.detail if isinstance(error.detail, str) else code.replace("_", " ")
         return error_response(error.status_code, code, message, getattr(error, "headers", None))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        # The type only: an exception's text may quote a request or a value.
-        event(logger, "internal_error", logging.ERROR, path=request.url.path, error=type(error).__name__)
-        _count(request, "internal")
-        return error_response(500, "internal", "an internal error occurred; it has been logged")
+
+class Guard:
+    """Catch what no handler did: log it once, as one JSON line with a request id, and answer
+    500 with that id (the customer can quote it), if the response has not started.
+
+    It sits inside Starlette's ServerErrorMiddleware, which would answer and then re-raise to
+    the server, whose own log line carries the traceback and drops the keep-alive connection.
+    """
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.logger = get_logger()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        watched = WatchedSend(send)
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as error:  # noqa: BLE001  (logged and answered: this is the last place to catch it)
+            request_id = uuid.uuid4().hex[:16]
+            # The type and the place only: an exception's text may quote a request or a value.
+            event(
+                self.logger, "internal_error", logging.ERROR, request_id=request_id, method=scope.get("method"),
+                path=scope.get("path"), error=type(error).__name__, at=_where(error), response_started=watched.started,
+            )
+            self.metrics.errors.labels("internal").inc()
+            if not watched.started:
+                response = error_response(
+                    500, "internal", f"an internal error occurred; it has been logged as request {request_id}",
+                    {"X-Request-Id": request_id}, request_id=request_id,
+                )
+                await response(scope, receive, send)
 
 
-def _count(request: Request, code: str) -> None:
-    metrics = getattr(request.app.state, "metrics", None)
-    if metrics is not None:
-        metrics.errors.labels(code).inc()
+class WatchedSend:
+    """A `send` that notes whether the response has started (after which no error can be sent)."""
+
+    __slots__ = ("send", "started")
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send(message)
+
+
+def _where(error: BaseException) -> str:
+    """`chatgw/...py:line in function` of the innermost frame in chatgw (else the innermost at all)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return ""
+    ours = [frame for frame in frames if frame.filename.startswith(_PACKAGE)]
+    frame = (ours or frames)[-1]
+    where = frame.filename[len(_PACKAGE) - len("chatgw/"):] if ours else Path(frame.filename).name
+    return f"{where.replace(os.sep, '/')}:{frame.lineno} in {frame.name}"
+
+
+_PACKAGE = str(Path(__file__).resolve().parents[1]) + os.sep  # .../chatgw/

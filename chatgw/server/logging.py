@@ -1,4 +1,8 @@
-"""Structured JSON logs, one object a line; tokens and credentials are never passed in."""
+"""Structured JSON logs, one object a line; tokens and credentials are never passed in.
+
+An exception is logged as its type, never its traceback or text (either may quote a request
+or a value), so the process's stderr is JSON lines only.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ import logging
 from typing import Any
 
 LOGGER_NAME = "chatgw"
-_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
 
 def get_logger() -> logging.Logger:
@@ -27,7 +30,7 @@ class JsonFormatter(logging.Formatter):
             "ts": round(record.created, 3),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "event": record.getMessage(),
+            "event": _message(record),
         }
         data.update(getattr(record, "event_fields", None) or {})
         if record.exc_info:
@@ -36,12 +39,27 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(level: int = logging.INFO) -> logging.Handler:
-    """Send chatgw's logs to stderr as JSON lines (the CLI calls this; tests attach their own)."""
+    """Send the process's logs to stderr as JSON lines (the CLI calls this; tests attach their own).
+
+    chatgw's own events from `level` up; every other logger (uvicorn's error log, asyncio,
+    Python's warnings) from WARNING up, through the same formatter, so nothing prints a
+    traceback or a plain-text line.
+    """
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     logger = get_logger()
     logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    logging.captureWarnings(True)
     return handler
 
+
+def _message(record: logging.LogRecord) -> str:
+    try:
+        return record.getMessage().strip()
+    except (TypeError, ValueError):  # a library's format string and arguments that do not match
+        return str(record.msg).strip()

@@ -11,16 +11,22 @@ from chatgw.store.store import Store
 from chatgw.store.tables import action_runs, conversations, messages, tags
 
 FAILURES = ("failed", "invalid", "unreachable")
-_SINCE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_SINCE = re.compile(r"[ \t]*([0-9]{1,12})[ \t]*([smhdw])[ \t]*")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+MAX_SINCE = 520 * 604800  # ten years: older than any store
 
 
 def parse_since(since: str) -> float:
-    """`7d`, `24h`, `30m`, `2w`, `90s` -> seconds; ValueError otherwise."""
-    match = _SINCE.match(since or "")
-    if not match or int(match.group(1)) <= 0:
-        raise ValueError(f"since must look like 7d, 24h, 30m or 2w, not {since!r}")
-    return int(match.group(1)) * _UNITS[match.group(2)]
+    """`7d`, `24h`, `30m`, `2w`, `90s` -> seconds; ValueError, naming the accepted forms, otherwise."""
+    match = _SINCE.fullmatch(since or "")
+    seconds = int(match.group(1)) * _UNITS[match.group(2)] if match else 0
+    if not 0 < seconds <= MAX_SINCE:
+        shown = since if len(since or "") <= 40 else since[:40] + "..."
+        raise ValueError(
+            f"since must be a whole number and a unit, s, m, h, d or w (like 7d, 24h, 30m or 2w), "
+            f"at most 520w (ten years), not {shown!r}"
+        )
+    return seconds
 
 
 def insights(store: Store, *, since: str, now: float, top: int = 10) -> dict[str, Any]:

@@ -51,7 +51,7 @@ def test_insights_equal_what_ran(tmp_path: Path) -> None:
     tags = {row["tag"]: row["conversations"] for row in data["top_tags"]}
     assert tags["action:show_usage"] == 2 and tags["usage"] == 2 and tags["action:rotate_key"] == 1
     assert data["out_of_scope"][0] == {"message": "do you sell gift cards", "count": 2}
-    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_request"
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_since"
     assert UPSTREAM_TOKEN not in json.dumps(data)
 
     runner = CliRunner(env=ENV)

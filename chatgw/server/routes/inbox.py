@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chatgw.server.gateway import Gateway
 from chatgw.server.routes._deps import gateway, operator
+from chatgw.server.routes._types import Text
 
 router = APIRouter(dependencies=[Depends(operator)])
 
@@ -16,14 +17,14 @@ router = APIRouter(dependencies=[Depends(operator)])
 class Claim(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    agent: str = Field(min_length=1, max_length=200)
+    agent: Text = Field(min_length=1, max_length=200)
 
 
 class AgentMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=20000)
-    agent: str | None = Field(None, min_length=1, max_length=200)
+    text: Text = Field(min_length=1, max_length=20000)
+    agent: Text | None = Field(None, min_length=1, max_length=200)
 
 
 @router.get("/v1/handoffs")

@@ -21,4 +21,4 @@ async def insights(since: str = "7d", gw: Gateway = Depends(gateway)) -> dict[st
     try:
         return compute(gw.store, since=since, now=time.time())
     except ValueError as error:
-        raise ApiError(422, "invalid_request", str(error)) from None
+        raise ApiError(400, "invalid_since", str(error)) from None
