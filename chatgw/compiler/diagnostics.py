@@ -47,6 +47,8 @@ CODES: dict[str, tuple[str, Severity]] = {
     "CGW501": ("literal-secret", "error"),
     "CGW502": ("unconfirmed-change", "warning"),
     "CGW503": ("identity-from-message", "warning"),
+    "CGW504": ("identity-unused", "warning"),
+    "CGW505": ("id-without-identity", "warning"),
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 from chatgw.compiler.binding import bind_call, templates_in
 from chatgw.compiler.diagnostics import Diagnostic, Location, diagnostic
+from chatgw.compiler.identity import check_identity
 from chatgw.compiler.intents import check_intents
 from chatgw.compiler.plans import (
     HANDOFF,
@@ -88,7 +89,7 @@ def compile_project(
         if action_plan is not None:
             plans.append(action_plan)
     diagnostics.extend(check_intents(sources.actions))
-    diagnostics.extend(_identity_from_message(sources, plans))
+    diagnostics.extend(check_identity(sources, plans))
     idempotent = _idempotent_operations(sources, spec, diagnostics)
     diagnostics = _sorted(diagnostics)
     has_errors = any(d.severity == "error" for d in diagnostics)
@@ -287,25 +288,6 @@ def _confirm(
         summary = summary[0].lower() + summary[1:] if summary else "do this"
         return f"I'm about to {summary}" + (f" ({details})" if details else "") + ". Shall I go ahead?"
     return None
-
-
-def _identity_from_message(sources: ProjectSources, plans: list[ActionPlan]) -> list[Diagnostic]:
-    """A slot filled from the message whose name is an identity claim used elsewhere (CGW503)."""
-    claims = {slot.claim for plan in plans for slot in plan.slots if slot.source == "identity"}
-    found = []
-    by_name = {source.name: source for source in sources.actions}
-    for plan in plans:
-        for slot in plan.slots:
-            if slot.source == "message" and slot.name in claims:
-                found.append(
-                    diagnostic(
-                        "CGW503",
-                        f"slot '{slot.name}' is taken from the message, but other actions take it from identity.{slot.name}",
-                        by_name[plan.name].doc.at(("slots", slot.name), key=True),
-                        hint=f"use from: identity.{slot.name} so a customer can only act on their own account",
-                    )
-                )
-    return found
 
 
 def _setting(sources: ProjectSources, key: str) -> str | None:

@@ -1,7 +1,8 @@
 """One action file from one OpenAPI operation: slots, call, confirmation and reply.
 
 Every choice here aims at a file `chatgw validate` accepts as it is (warnings aside: its
-intent examples are placeholders, flagged by CGW403), which the operator then edits.
+intent examples are placeholders, flagged by CGW403, and ids typed by the customer are not yet
+tied to the identity, flagged by CGW505), which the operator then edits.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from chatgw.errors import ChatgwError, CompileError
 from chatgw.runtime import Sender
 from chatgw.runtime.send import MAX_RETRY_DELAY
 from chatgw.server.errors import ApiError
-from chatgw.server.identity import IdentityError, IdentityVerifier, subject
+from chatgw.server.identity import IdentityError, IdentityVerifier
 from chatgw.server.logging import event, get_logger
 from chatgw.server.metrics import Metrics
 from chatgw.store import Handoff, Message, NewHandoff, RunAhead, RunRecord, Store, TurnRecord, delivery_id
@@ -78,7 +78,7 @@ class Gateway:
             claims = dict(plans.verifier.verify(token))
         except IdentityError as error:
             raise ApiError(401, "invalid_identity", str(error)) from None
-        who = subject(claims)
+        who = plans.verifier.subject(claims)
         started = time.perf_counter()
         if conversation_id is None:
             # Nobody else knows the new id yet: no lock or lease; the row is written with the turn.
