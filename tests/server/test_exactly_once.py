@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +20,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from tests.server.gateway import ENV, build_app, captured_logs, events, identity_token, running, wait_for, write_project
+from tests.server.served import serving
 from tests.upstream import Reply, Upstream, serve
 
 ROTATE = "/projects/proj_ab12c/keys/rotate"
@@ -51,29 +49,8 @@ def rotations(upstream: Upstream) -> list:
 @contextmanager
 def gateway_process(config: Path) -> Iterator[tuple[subprocess.Popen, str]]:
     """`chatgw serve` in its own process on a free loopback port, ready."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from chatgw.cli import main; main()", "serve", "--config", str(config), "--port", str(port)],
-        env={**os.environ, **ENV}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-
-    def ready() -> bool:
-        try:
-            return httpx.get(url + "/readyz", timeout=1).status_code == 200
-        except httpx.TransportError:
-            return process.poll() is not None
-
-    try:
-        wait_for(ready)
-        assert process.poll() is None, "chatgw serve did not start"
-        yield process, url
-    finally:
-        if process.poll() is None:
-            process.terminate()
-        process.wait(timeout=30)
+    with serving(config) as served:
+        yield served.process, served.url
 
 
 def confirm_rotation(client: httpx.Client) -> str:
