@@ -6,6 +6,7 @@ import json
 import sys
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any, Callable, Iterable, Mapping
 
 from rich.console import Console
@@ -13,7 +14,7 @@ from rich.text import Text
 
 from chatgw.cli.try_ import FIRST_CONVERSATION, OutputFormat
 from chatgw.compiler.plans import ProjectPlan
-from chatgw.engine import ConversationState, Engine, Turn
+from chatgw.engine import ActionRun, ConversationState, Engine, Turn, TurnResult
 from chatgw.runtime import DryRunSender, HttpSender, MockSender, Sender
 
 
@@ -28,7 +29,7 @@ async def session(project: ProjectPlan, mode: str, identity: Mapping[str, Any], 
             sender = DryRunSender()
         engine = Engine(project, sender)
         if output is OutputFormat.json:
-            return await json_lines(engine, sys.stdin, _write_line, identity)
+            return await json_lines(engine, sys.stdin, _write_line, identity, mode)
         console = Console(highlight=False, soft_wrap=True)
         await interactive(engine, console, identity, mode)
         return 0
@@ -39,6 +40,7 @@ async def json_lines(
     lines: Iterable[str],
     write: Callable[[str], None],
     identity: Mapping[str, Any] | None = None,
+    mode: str = "dry-run",
 ) -> int:
     """DESIGN.md section 3: one turn object out per line in; returns the count of bad lines.
 
@@ -67,8 +69,23 @@ async def json_lines(
             conversation.state, message, identity=conversation.identity, conversation_id=current
         )
         conversation.state = result.state
-        write(json.dumps(result.turn.as_dict(), ensure_ascii=False))
+        write(json.dumps(turn_object(result, mode), ensure_ascii=False))
     return bad
+
+
+def turn_object(result: TurnResult, mode: str) -> dict[str, Any]:
+    """The turn object of DESIGN.md section 3, plus what the upstream answered.
+
+    `response` is `{"status", "headers", "body"}` (headers redacted by the engine), or null when
+    nothing answered: a dry run, a call that failed at transport level, or no call this turn.
+    `error` says why a call got no answer (e.g. the transport failure), else null.
+    """
+    run = _last_run(result)
+    return {
+        **result.turn.as_dict(),
+        "response": _response(run, mode),
+        "error": _unanswered(run),
+    }
 
 
 async def interactive(engine: Engine, console: Console, identity: Mapping[str, Any], mode: str) -> None:
@@ -93,7 +110,7 @@ async def interactive(engine: Engine, console: Console, identity: Mapping[str, A
             continue
         result = await engine.turn(state, message, identity=identity, conversation_id=f"try-{number}")
         state = result.state
-        view.show(result.turn)
+        view.show(result)
 
 
 @dataclass
@@ -105,7 +122,9 @@ class _Conversation:
 class _TurnView:
     """How a turn looks at the terminal."""
 
-    _SENT = {"dry-run": "dry run: not sent", "mock": "sent to the mock", "live": "sent"}
+    _SENT = {"mock": "sent to the mock", "live": "sent"}
+    # how a call that got no answer ended (ActionRun.outcome); anything else was not sent
+    _UNANSWERED = {"unreachable": "no answer", "unknown": "outcome unknown"}
 
     def __init__(self, console: Console, mode: str) -> None:
         self._console = console
@@ -119,7 +138,8 @@ class _TurnView:
             self._console.print(Text(f"signed in as {claims}", style="dim"))
         self._console.print(Text("/new starts a new conversation, /quit (or Ctrl-D) leaves", style="dim"))
 
-    def show(self, turn: Turn) -> None:
+    def show(self, result: TurnResult) -> None:
+        turn = result.turn
         print_ = self._console.print
         if turn.intent is not None:
             intent = f"{turn.intent} ({turn.confidence:.2f})"
@@ -130,7 +150,7 @@ class _TurnView:
             print_(self._field("slots", ", ".join(f"{k}={v!r}" for k, v in turn.slots.items())))
         if turn.request is not None:
             request = turn.request
-            sent = "after a yes" if turn.state == "confirming" else self._SENT[self._mode]
+            sent = self._sent(turn, _last_run(result))
             print_(self._field("request", f"{request['method']} {request['url']}  ({sent})"))
             for name, value in request.get("headers", {}).items():
                 print_(Text(f"          {name}: {value}", style="dim"))
@@ -141,9 +161,48 @@ class _TurnView:
         if turn.handoff:
             print_(Text("-- handed to a human (a new conversation: /new) --", style="yellow"))
 
+    def _sent(self, turn: Turn, run: ActionRun | None) -> str:
+        """What became of the turn's request: `sent, 404 Not Found`, `no answer: <error>`, ..."""
+        if turn.state == "confirming":
+            return "after a yes"
+        if self._mode == "dry-run":
+            return "dry run: not sent"
+        response = _response(run, self._mode)
+        if response is not None:
+            return f"{self._SENT[self._mode]}, {_status_line(response['status'])}"
+        error = _unanswered(run)
+        if run is None or error is None:
+            return "not sent"
+        return f"{self._UNANSWERED.get(run.outcome, 'not sent')}: {error}"
+
     @staticmethod
     def _field(label: str, value: str) -> Text:
         return Text.assemble((f"  {label:<8}", "dim"), value)
+
+
+def _last_run(result: TurnResult) -> ActionRun | None:
+    return result.runs[-1] if result.runs else None
+
+
+def _response(run: ActionRun | None, mode: str) -> dict[str, Any] | None:
+    # A dry run's "answer" is the DryRunSender's placeholder, not something an upstream said.
+    if mode == "dry-run" or run is None or run.response is None:
+        return None
+    return dict(run.response)
+
+
+def _unanswered(run: ActionRun | None) -> str | None:
+    """Why the run's call got no answer; None when it was answered (or there was no run)."""
+    if run is None or run.response is not None:
+        return None
+    return run.error
+
+
+def _status_line(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
 
 
 def _parse_line(line: str) -> tuple[str, str | None, dict[str, Any] | None]:

@@ -49,7 +49,9 @@ def test_try_json_writes_one_turn_object_per_line(config):
     assert [t["conversation_id"] for t in (usage, asked, confirming, done)] == ["a", "b", "b", "b"]
     assert list(usage) == [
         "conversation_id", "intent", "candidates", "slots", "state", "request", "replies", "tags", "handoff",
+        "response", "error",
     ]
+    assert usage["response"] is None and usage["error"] is None  # a dry run: nothing answered
     assert usage["intent"]["name"] == "show_usage"
     assert usage["request"]["method"] == "GET"
     assert usage["request"]["url"] == "http://127.0.0.1:9/projects/proj_8f2k1/usage"
@@ -114,6 +116,69 @@ def test_try_mock_answers_from_the_spec_examples(config):
     result = run_try(config, ["show me the usage of proj_8f2k1"], "--format", "json", "--mock")
     [turn] = turns(result.stdout)
     assert turn["replies"] == ["Project proj_8f2k1 made 1234 requests this month."]
+
+
+def test_try_mock_json_carries_the_example_response(config):
+    result = run_try(config, ["show me the usage of proj_8f2k1"], "--format", "json", "--mock")
+    [turn] = turns(result.stdout)
+    assert turn["response"] == {
+        "status": 200, "headers": {"content-type": "application/json"}, "body": {"requests": 1234},
+    }
+    assert turn["error"] is None
+
+
+def test_try_mock_text_shows_the_mock_status(config):
+    result = run_try(config, ["show me the usage of proj_8f2k1", "/quit"], "--mock")
+    assert "GET http://127.0.0.1:9/projects/proj_8f2k1/usage  (sent to the mock, 200 OK)" in result.stdout
+
+
+def test_try_live_text_shows_the_status_of_a_failed_call(tmp_path, upstream):
+    upstream.respond(Reply(404, {"detail": "no such project"}))
+    config = write_acme(tmp_path, upstream.url)
+    result = run_try(config, ["show me the usage of proj_8f2k1", "/quit"], "--live")
+    assert result.exit_code == 0, result.output
+    assert f"GET {upstream.url}/projects/proj_8f2k1/usage  (sent, 404 Not Found)" in result.stdout
+    assert "(sent)" not in result.stdout
+
+
+def test_try_live_json_carries_the_response_with_its_credentials_redacted(tmp_path, upstream):
+    upstream.respond(Reply(404, {"detail": "no such project"}, headers={"Set-Cookie": "session=upstream-secret"}))
+    config = write_acme(tmp_path, upstream.url)
+    result = run_try(config, ["show me the usage of proj_8f2k1"], "--format", "json", "--live")
+    [turn] = turns(result.stdout)
+    response = turn["response"]
+    assert response["status"] == 404
+    assert response["body"] == {"detail": "no such project"}
+    assert response["headers"]["content-type"] == "application/json"
+    assert response["headers"]["set-cookie"] == "[redacted]"
+    assert turn["error"] is None
+    assert "upstream-secret" not in result.stdout and TOKEN not in result.stdout
+
+
+def test_try_live_text_shows_the_transport_error(tmp_path):
+    config = write_acme(tmp_path, "http://127.0.0.1:9")  # the discard port: nothing listens
+    result = run_try(config, ["show me the usage of proj_8f2k1", "/quit"], "--live")
+    assert result.exit_code == 0, result.output
+    assert "(no answer: getProjectUsage: could not connect after 1 attempt(s))" in result.stdout
+    assert "(sent" not in result.stdout
+
+
+def test_try_live_json_has_no_response_and_the_error_when_nothing_answered(tmp_path):
+    config = write_acme(tmp_path, "http://127.0.0.1:9")  # the discard port: nothing listens
+    result = run_try(config, ["show me the usage of proj_8f2k1"], "--format", "json", "--live")
+    [turn] = turns(result.stdout)
+    assert turn["request"]["method"] == "GET"
+    assert turn["response"] is None
+    assert turn["error"] == "getProjectUsage: could not connect after 1 attempt(s)"
+
+
+def test_try_live_json_has_no_response_on_a_turn_without_a_call(tmp_path, upstream):
+    config = write_acme(tmp_path, upstream.url)
+    result = run_try(config, ["reset my api key"], "--format", "json", "--live")
+    [turn] = turns(result.stdout)
+    assert turn["state"] == "collecting"
+    assert turn["response"] is None and turn["error"] is None
+    assert upstream.received == []
 
 
 def test_try_live_sends_with_credentials_that_never_show(tmp_path, upstream):
