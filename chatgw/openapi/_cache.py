@@ -8,27 +8,18 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from chatgw.cachefiles import default_cache_dir, write_atomically
+
+__all__ = ["DocumentCache", "default_cache_dir"]
 
 log = logging.getLogger(__name__)
 
 # Bump when parsing changes what a document holds, so older cache files are simply not found.
 _FORMAT = 1
-
-
-def default_cache_dir() -> Path | None:
-    """`$XDG_CACHE_HOME/chatgw`, else `~/.cache/chatgw`; None when there is no home."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    if base:
-        return Path(base) / "chatgw"
-    try:
-        return Path.home() / ".cache" / "chatgw"
-    except RuntimeError:
-        return None
 
 
 class DocumentCache:
@@ -65,17 +56,8 @@ class DocumentCache:
         if file is None:
             return
         try:
-            file.parent.mkdir(parents=True, exist_ok=True)
             data = pickle.dumps((digest, document), protocol=pickle.HIGHEST_PROTOCOL)
-            # Write then rename, so a concurrent reader never sees half a file.
-            handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=".spec-", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                os.replace(temporary, file)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            write_atomically(file, lambda out: out.write(data))
         except (OSError, pickle.PicklingError, RecursionError, TypeError) as exc:
             log.debug("could not write spec cache %s: %r", file, exc)
 
