@@ -23,6 +23,7 @@ CODES: dict[str, tuple[str, Severity]] = {
     "CGW107": ("duplicate-key", "error"),
     "CGW108": ("action-kind", "error"),
     "CGW109": ("no-actions", "warning"),
+    "CGW110": ("model-folder", "error"),
     # CGW2xx: binding to the OpenAPI operation
     "CGW201": ("unknown-operation", "error"),
     "CGW202": ("unknown-parameter", "error"),

@@ -141,8 +141,9 @@ class HandoffPlan:
 
 @dataclass(frozen=True, slots=True)
 class NluPlan:
-    engine: str = "builtin"
+    engine: str = "embeddings"  # "builtin" or "embeddings"
     threshold: float | None = None  # None: "auto", picked from the examples
+    model: str | None = None  # embeddings: a model folder, absolute; None: the packaged model
 
 
 @dataclass(frozen=True, slots=True)

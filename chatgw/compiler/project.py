@@ -91,6 +91,7 @@ def compile_project(
     diagnostics.extend(check_intents(sources.actions))
     diagnostics.extend(check_identity(sources, plans))
     idempotent = _idempotent_operations(sources, spec, diagnostics)
+    diagnostics.extend(_check_model_folder(sources))
     diagnostics = _sorted(diagnostics)
     has_errors = any(d.severity == "error" for d in diagnostics)
     plan = None if has_errors or config is None else _project_plan(sources.root, config, tuple(plans), idempotent)
@@ -315,6 +316,24 @@ def _position(sources: ProjectSources, key: str) -> str:
     return f"{location.file}:{location.line}:{location.column}"
 
 
+def _check_model_folder(sources: ProjectSources) -> list[Diagnostic]:
+    """CGW110 when `nlu.model` does not name a folder holding model.onnx and tokenizer.json."""
+    config = sources.config
+    if config is None or config.nlu.model is None:
+        return []
+    folder = sources.root / config.nlu.model
+    if not folder.is_dir():
+        problem = f"nlu.model folder {folder} does not exist"
+    else:
+        missing = [name for name in ("model.onnx", "tokenizer.json") if not (folder / name).is_file()]
+        if not missing:
+            return []
+        problem = f"nlu.model folder {folder} has no {' or '.join(missing)}"
+    where = sources.config_doc.at(("nlu", "model")) if sources.config_doc else _nowhere(sources)
+    hint = "a model folder holds an ONNX sentence encoder (model.onnx) and its tokenizer.json; remove nlu.model to use the packaged one"
+    return [diagnostic("CGW110", problem, where, hint)]
+
+
 def _idempotent_operations(sources: ProjectSources, spec: Spec, found: list[Diagnostic]) -> frozenset[str]:
     """`upstream.idempotent_operations` as the operation names requests carry; unknown ones are CGW201."""
     config = sources.config
@@ -359,7 +378,11 @@ def _project_plan(
             subject=identity.subject,
         ),
         handoff=HandoffPlan(inbox=config.handoff.inbox, webhook=config.handoff.webhook or None, webhook_secret=config.handoff.webhook_secret),
-        nlu=NluPlan(engine=config.nlu.engine, threshold=None if config.nlu.threshold == "auto" else float(config.nlu.threshold)),
+        nlu=NluPlan(
+            engine=config.nlu.engine,
+            threshold=None if config.nlu.threshold == "auto" else float(config.nlu.threshold),
+            model=None if config.nlu.model is None else str(root / config.nlu.model),
+        ),
         server=ServerPlan(
             max_message_chars=config.server.max_message_chars,
             max_body_bytes=config.server.max_body_bytes,

@@ -103,8 +103,22 @@ class HandoffConfig(_Strict):
 
 
 class NluConfig(_Strict):
-    engine: Literal["builtin"] = "builtin"
+    engine: Literal["builtin", "embeddings"] = Field(
+        "embeddings", description="builtin: lexical, no model; embeddings: a pretrained sentence encoder (docs/nlu.md)"
+    )
     threshold: Union[Literal["auto"], float] = "auto"
+    model: str | None = Field(
+        None,
+        description="for engine embeddings: a folder with model.onnx and tokenizer.json, relative to chatgw.yaml; "
+        "unset: the packaged all-MiniLM-L6-v2",
+    )
+
+    @field_validator("model")
+    @classmethod
+    def _model_needs_embeddings(cls, value: str | None, info: Any) -> str | None:
+        if value is not None and info.data.get("engine") != "embeddings":
+            raise ValueError("nlu.model is read by engine embeddings only; set nlu.engine: embeddings")
+        return value
 
 
 class ServerConfig(_Strict):

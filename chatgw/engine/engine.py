@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -105,13 +106,17 @@ class Engine:
 
 
 def build_intents(project: ProjectPlan) -> IntentEngine:
-    """The built-in intent engine for a project's actions."""
+    """The intent engine `project.nlu` names, for the project's actions."""
     actions = project.actions
+    nlu = project.nlu
+    model = None if nlu.model is None else Path(nlu.model)
     return build_intent_engine(
         {action.name: action.examples for action in actions},
         keywords={action.name: action.keywords for action in actions if action.keywords},
         patterns={action.name: action.patterns for action in actions if action.patterns},
-        threshold=project.nlu.threshold,
+        threshold=nlu.threshold,
+        engine=nlu.engine,
+        model=model,
     )
 
 

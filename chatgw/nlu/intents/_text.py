@@ -7,7 +7,7 @@ and "rotate". Character n-grams of the unstemmed tokens catch the rest (typos, c
 
 Function words ("what", "is", "my", "please", ...) are kept as word terms, where they help
 tell "how do I" from "what is", but make no character n-grams, and they do not count as known
-content (see `_intent_vectors`): in a config of a few dozen examples they would otherwise make
+content (see `lexical._vectors`): in a config of a few dozen examples they would otherwise make
 "what's the weather" look like "what's my usage".
 """
 

@@ -15,7 +15,7 @@ never make a message look like an example.
 
 The classifier ranks; the similarities say whether the message looks like anything the
 operator wrote at all, which a classifier over a handful of intents cannot tell. Turning the
-features into one confidence is the job of `_intent_calibration`.
+features into one confidence is the job of `_calibration`.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from chatgw.nlu._intent_text import char_terms, is_function, tokens, word_terms
+from chatgw.nlu.intents._text import char_terms, is_function, tokens, word_terms
 
 __all__ = ["TermVectors", "Terms", "Vector", "analyse"]
 
