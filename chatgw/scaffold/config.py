@@ -41,7 +41,7 @@ def scaffold_config(
         "identity: {mode: jwt, secret: ${CHATGW_IDENTITY_SECRET}}",
         "store: sqlite:///chatgw.db",
         "handoff: {inbox: true}",
-        "nlu: {engine: builtin, threshold: auto}",
+        "nlu: {engine: embeddings, threshold: auto}",
     ]
     return "\n".join(lines) + "\n"
 
