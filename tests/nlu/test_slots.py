@@ -90,7 +90,7 @@ def test_extract_slots_searches_an_anchored_pattern_inside_the_message(text: str
     assert extract(text, PROJECT) == {"project_id": "proj_ab12c"}
 
 
-@pytest.mark.parametrize("text", ["proj_ab12cd", "xproj_ab12c", "proj_AB12C"])
+@pytest.mark.parametrize("text", ["proj_ab12cd", "xproj_ab12c", "proj_ab12"])
 def test_extract_slots_ignores_near_misses_of_a_pattern(text: str) -> None:
     assert extract(text, PROJECT) == {}
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-QuantityKind = Literal["number", "money", "percent", "duration", "ordinal"]
+QuantityKind = Literal["number", "money", "percent", "duration", "ordinal", "fraction"]
 
 SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 
@@ -30,6 +30,7 @@ def find_quantities(text: str) -> list[Quantity]:
     for number in _numbers(text):
         found.append(_widen(text, number))
     found.extend(_article_quantities(text))
+    found.extend(_fractions(text))
     # an ordinal may overlap a number ("number 12"); the caller picks the reading
     return _merge_durations(text, _drop_covered(found)) + _ordinals(text)
 
@@ -63,6 +64,11 @@ _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90,
 }  # fmt: skip
+# a number in words, up to ninety-nine, for patterns ("twenty five past six", "two days ago")
+NUMBER_WORDS = (
+    rf"(?:(?:{'|'.join(_TENS)})(?:[\s\-](?:{'|'.join(w for w in _ONES if _ONES[w] < 10)}))?"
+    rf"|{'|'.join(sorted(_ONES, key=len, reverse=True))})"
+)
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 _GROUPS = {"dozen": 12, "couple": 2}
 # "one" after these words is a pronoun ("the second one"), not a number
@@ -260,6 +266,18 @@ def _article_quantities(text: str) -> list[Quantity]:
             Quantity("duration", match.start(), match.end(), amount * SECONDS[unit], not idiom)
         )
     return found
+
+
+# "half", "a quarter": a share, read only where a percentage is wanted ("half an hour" and
+# "half past six" are read as a duration and a time)
+_FRACTION = re.compile(r"(?<![\w-])(?:a\s+)?(?P<which>half|quarter)(?![\w-])(?!\s+(?:past|to)\b)", re.I)
+
+
+def _fractions(text: str) -> list[Quantity]:
+    return [
+        Quantity("fraction", m.start(), m.end(), 0.5 if m["which"].lower() == "half" else 0.25)
+        for m in _FRACTION.finditer(text)
+    ]
 
 
 def _drop_covered(found: list[Quantity]) -> list[Quantity]:

@@ -1,4 +1,4 @@
-"""Readings that depend on one slot: its pattern, its enum and synonyms, yes/no, free text.
+"""Readings that depend on one slot: its enum and synonyms, yes/no, free text, labelled values.
 
 Customer text is only ever searched: every phrase that goes into a regular expression here is
 escaped, and patterns come from the trusted configuration.
@@ -11,97 +11,8 @@ import re
 from typing import Any, Iterator, Sequence
 
 from chatgw.compiler.plans import SlotPlan
-from chatgw.nlu._slot_kinds import SlotKind, name_words
-from chatgw.nlu._slot_scan import Mention
-
-# --- patterns ------------------------------------------------------------------------------------
-
-
-def pattern_matches(pattern: str, text: str) -> list[Mention]:
-    """Where the slot's pattern matches inside `text`.
-
-    A ^...$ pattern is searched between token boundaries; any other pattern (unanchored, half
-    anchored, or anchored per branch) is tested on each whitespace-separated token.
-    """
-    compiled = compile_pattern(pattern)
-    if compiled is None:
-        return []
-    search = searchable(pattern)
-    found = []
-    if search is not None:
-        for match in search.finditer(text):
-            if match.end() > match.start():
-                found.append(Mention("pattern", match.start(), match.end(), match[0]))
-        return found
-    for match in re.finditer(r"[^\s,;!?()\[\]{}<>\"'`]+", text):
-        token_end = match.end() - len(match[0]) + len(match[0].rstrip(".:"))
-        token = text[match.start() : token_end]
-        if token and compiled.search(token):
-            found.append(Mention("pattern", match.start(), token_end, token))
-    return found
-
-
-def searchable(pattern: str) -> re.Pattern[str] | None:
-    """`pattern` made searchable inside a sentence: ^...$ become token boundaries.
-
-    None unless the pattern is anchored at both ends and nowhere else (not `^a$|^b$`).
-    """
-    body = _strip_anchors(pattern)
-    if body is None:
-        return None
-    return compile_pattern(rf"(?<![\w\-])(?:{body})(?![\w\-])")
-
-
-def compile_pattern(pattern: str) -> re.Pattern[str] | None:
-    """The compiled pattern, or None when Python cannot read it (e.g. ECMA's \\p{L})."""
-    try:
-        return re.compile(pattern)
-    except re.error:
-        return None
-
-
-def _strip_anchors(pattern: str) -> str | None:
-    start = 2 if pattern.startswith("\\A") else 1 if pattern.startswith("^") else 0
-    end = len(pattern)
-    for anchor in ("\\Z", "\\z", "$"):
-        if pattern.endswith(anchor) and not _escaped(pattern, end - len(anchor)):
-            end -= len(anchor)
-            break
-    body = pattern[start:end]
-    if start == 0 or end == len(pattern) or _has_anchor(body):
-        return None
-    return body
-
-
-def _escaped(pattern: str, index: int) -> bool:
-    backslashes = 0
-    while index - backslashes - 1 >= 0 and pattern[index - backslashes - 1] == "\\":
-        backslashes += 1
-    return backslashes % 2 == 1
-
-
-def _has_anchor(body: str) -> bool:
-    """An unescaped ^ or $ outside a character class."""
-    in_class = False
-    i = 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            if body[i + 1 : i + 2] == "^":
-                i += 1
-            if body[i + 1 : i + 2] == "]":
-                i += 1
-        elif char in "^$":
-            return True
-        i += 1
-    return False
-
+from chatgw.nlu.slots._kinds import SlotKind, name_words
+from chatgw.nlu.slots._mention import Mention
 
 # --- enums -------------------------------------------------------------------------------------
 

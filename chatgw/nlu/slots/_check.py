@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any, Sequence
 
 from chatgw.compiler.plans import SlotPlan
-from chatgw.nlu._slot_kinds import Kind, classify, label, name_words
-from chatgw.nlu._slot_numbers import as_number, find_quantities, parse_number
-from chatgw.nlu._slot_scan import EMAIL, UUID, parse_date, parse_datetime
-from chatgw.nlu._slot_words import compile_pattern, pattern_matches, synonyms_of
+from chatgw.nlu.slots._clock import iso, make_clock
+from chatgw.nlu.slots._dates import parse_date, parse_datetime
+from chatgw.nlu.slots._kinds import Kind, classify, label, name_words
+from chatgw.nlu.slots._numbers import as_number, find_quantities, parse_number
+from chatgw.nlu.slots._patterns import compile_pattern, normalise, pattern_matches
+from chatgw.nlu.slots._scan import EMAIL, UUID
+from chatgw.nlu.slots._words import synonyms_of
 
 
 def check_slot_value(slot: SlotPlan, value: Any) -> tuple[Any, str | None]:
@@ -104,8 +106,10 @@ def _number(slot: SlotPlan, value: Any) -> int | float | None:
     if len(quantities) != 1 or (quantities[0].start, quantities[0].end) != (0, len(text)):
         return None
     quantity, kind = quantities[0], classify(slot)
-    if quantity.kind == "duration" and kind.kind is Kind.DURATION:
+    if quantity.kind == "duration" and kind.measure is Kind.DURATION:
         return as_number(round(quantity.value / kind.unit, 6))
+    if quantity.kind == "fraction" and kind.measure is Kind.PERCENT:
+        return as_number(quantity.value * 100)  # "half"
     return quantity.value if quantity.kind in ("money", "percent") else None
 
 
@@ -116,7 +120,11 @@ def _check_text(slot: SlotPlan, value: str, name: str) -> tuple[str, str | None]
     value, reason = _check_format(slot, value, name)
     if reason is None and slot.pattern and (pattern := compile_pattern(slot.pattern)):
         if not pattern.search(value):
-            reason = f"that doesn't look like {_a(name)}{_example(slot)}"
+            normalised = normalise(slot.pattern, value)  # "PROJ 8F2K1" for proj_8f2k1
+            if normalised is None:
+                reason = f"that doesn't look like {_a(name)}{_example(slot)}"
+            else:
+                value = normalised
     if reason is None:
         reason = _check_length(slot, value, name)
     return value, reason
@@ -130,16 +138,33 @@ def _check_format(slot: SlotPlan, value: str, name: str) -> tuple[str, str | Non
         example = "123e4567-e89b-12d3-a456-426614174000"
         return value, f"that doesn't look like {_a(name)} (it should look like {example})"
     if fmt == "date":
-        if (day := parse_date(value, dt.date.today())) is None:
+        if (day := parse_date(value, make_clock(None, None))) is None:
             return value, f"{name} must be a date, like 2026-12-01"
-        return day, None
+        return day.isoformat(), None
     if fmt == "date-time":
-        if (moment := parse_datetime(value)) is None:
+        if (moment := parse_datetime(value, make_clock(None, None))) is None:
             return value, f"{name} must be a date and time, like 2026-12-01T09:30:00Z"
-        return moment, None
+        return iso(moment), None
+    if fmt == "time" or (fmt is None and classify(slot).kind is Kind.TIME):
+        if (time := _time(value)) is None:
+            return value, f"{name} must be a time of day, like 14:30"
+        return time, None
     if fmt in ("uri", "url", "iri") and not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+", value):
         return value, f"{name} must be a web address, like https://example.com"
     return value, None
+
+
+_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(\.\d{1,6})?)?(Z|z|[+\-]\d{2}:\d{2})?")
+
+
+def _time(value: str) -> str | None:
+    """An RFC 3339 time ("19:05:00+01:00"); a missing offset is read as UTC, like a date-time's."""
+    match = _TIME.fullmatch(value.strip())
+    if match is None:
+        return None
+    hour, minute, second, fraction, offset = match.groups()
+    offset = "Z" if offset in (None, "z", "+00:00") else offset
+    return f"{int(hour):02d}:{minute}:{second or '00'}{fraction or ''}{offset}"
 
 
 def _check_length(slot: SlotPlan, value: str, name: str) -> str | None:

@@ -1,4 +1,5 @@
-"""What kind of value a slot holds, read from its type, format, pattern, name and description."""
+"""What kind of value a slot holds, read from its type, format, pattern, name and description;
+the words that name it in a message; and whether its dates are about the past or the future."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from chatgw.compiler.plans import SlotPlan
-from chatgw.nlu._slot_numbers import SECONDS
+from chatgw.nlu.slots._numbers import SECONDS
 
 
 class Kind(Enum):
@@ -22,6 +23,7 @@ class Kind(Enum):
     UUID = "uuid"
     DATE = "date"
     DATETIME = "date-time"
+    TIME = "time"  # a time of day
     URI = "uri"
     PATTERN = "pattern"
     ID = "id"  # an identifier-like string with no pattern
@@ -41,6 +43,13 @@ class SlotKind:
     kind: Kind
     words: tuple[str, ...]  # the name's meaningful words: project_id -> ("project",)
     unit: int = 3600  # seconds in one unit of a DURATION slot
+    measure: Kind | None = None  # what a number for it counts (an enum of numbers too)
+    described: frozenset[str] = frozenset()  # content words of its description and prompt
+    future: bool = False  # its dates are about the future ("call me back on the 3rd")
+
+    @property
+    def numeric(self) -> bool:
+        return self.measure is not None
 
 
 def classify(slot: SlotPlan) -> SlotKind:
@@ -48,7 +57,14 @@ def classify(slot: SlotPlan) -> SlotKind:
     words = name_words(slot.name)
     meaningful = tuple(w for w in words if w not in _GENERIC) or words
     kind, unit = _kind(slot, set(words))
-    return SlotKind(slot, kind, meaningful, unit)
+    measure = None
+    if slot.type in ("integer", "number"):
+        measure, unit = _numeric_kind(slot, set(words), slot.description or "")
+    said = f"{slot.description or ''} {slot.prompt}".lower()
+    described = frozenset(re.findall(r"[a-z]{3,}", said)) - FUNCTION_WORDS - _GENERIC
+    every = described | set(words)
+    future = bool(every & _FUTURE_WORDS) and not every & _PAST_WORDS
+    return SlotKind(slot, kind, meaningful, unit, measure, described, future)
 
 
 def name_words(name: str) -> tuple[str, ...]:
@@ -62,11 +78,29 @@ def label(name: str) -> str:
     return " ".join(name_words(name)) or name
 
 
+# words that carry no meaning of their own between a value and the word naming its slot
+FUNCTION_WORDS = frozenset(
+    "a an the my our your their his her its it this that these those to of for by in on at with "
+    "and or but plus then also please me us them i we you be is are was were can could would "
+    "will should just some any more extra additional another how what which when much many "
+    "get give set make let".split()
+)
+# a date slot is about the future when its words say so; otherwise about the past (a support
+# bot mostly asks when something happened)
+_FUTURE_WORDS = frozenset(
+    "next schedule scheduled until till expire expires expiry expiration due deliver delivery "
+    "callback call remind reminder appointment book booking renew renewal upcoming future send "
+    "start resume deadline end ends".split()
+)
+_PAST_WORDS = frozenset(
+    "since last ago was were charged happened started occurred began failed errors error "
+    "billed broke".split()
+)
 _GENERIC = frozenset("id ids the a an of to for in on by num nr no value val is".split())
 _ID_WORDS = frozenset("id ids key code ref reference sku slug handle token number uid".split())
 _TEXT_FORMATS = {
     "email": Kind.EMAIL, "idn-email": Kind.EMAIL, "uuid": Kind.UUID, "date": Kind.DATE,
-    "date-time": Kind.DATETIME, "uri": Kind.URI, "url": Kind.URI, "iri": Kind.URI,
+    "date-time": Kind.DATETIME, "time": Kind.TIME, "uri": Kind.URI, "url": Kind.URI, "iri": Kind.URI,
 }  # fmt: skip
 _MONEY_WORDS = frozenset(
     "amount credit credits price cost refund fee fees total balance charge payment budget "
@@ -101,6 +135,8 @@ def _kind(slot: SlotPlan, words: set[str]) -> tuple[Kind, int]:
         return _numeric_kind(slot, words, description)
     if slot.format in _TEXT_FORMATS:
         return _TEXT_FORMATS[slot.format], 3600
+    if not slot.format and not slot.pattern and (words & {"time"} or slot.name == "at"):
+        return Kind.TIME, 3600  # call_time, at
     if slot.pattern and _compiles(slot.pattern):
         return Kind.PATTERN, 3600
     if "email" in words:
