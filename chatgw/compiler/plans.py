@@ -90,6 +90,12 @@ class ActionPlan:
     reply: ReplyPlan = field(default_factory=ReplyPlan)
     tags: tuple[str, ...] = ()  # the action's own tags
     operation_tags: tuple[str, ...] = ()  # tags of the OpenAPI operations it calls
+    questions: str = "ask"  # intent.questions: "ask" or "act"
+
+    @property
+    def changes_state(self) -> bool:
+        """Whether any of its requests can change something upstream (not GET/HEAD/OPTIONS)."""
+        return any(call.operation.changes_state for call in self.steps)
 
     def slot(self, name: str) -> SlotPlan | None:
         for slot in self.slots:

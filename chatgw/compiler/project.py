@@ -220,6 +220,7 @@ def compile_action(source: ActionSource, spec: Spec) -> tuple[ActionPlan | None,
         reply=reply,
         tags=tuple(model.tags),
         operation_tags=tuple(dict.fromkeys(tag for step in steps for tag in step.operation.tags)),
+        questions=model.intent.questions,
     )
     return plan, found
 

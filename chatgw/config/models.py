@@ -153,6 +153,11 @@ class IntentConfig(_Strict):
     examples: list[str] = Field(description="what customers say; 10 or more varied ones work best")
     keywords: list[str] = []
     patterns: list[str] = Field([], description="regular expressions that select this action")
+    questions: Literal["ask", "act"] = Field(
+        "ask",
+        description="a question-shaped or one-word message ('where is my key?') that matches a state-changing "
+        "action: ask 'Do you want me to ...?' first (ask), or treat it as a request like the examples (act)",
+    )
 
 
 class SlotConfig(_Strict):

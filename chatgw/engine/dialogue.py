@@ -11,10 +11,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from chatgw.compiler.plans import ActionPlan, ProjectPlan, SlotPlan
-from chatgw.engine import form, phrases
+from chatgw.engine import clarify, form, memory, phrases
 from chatgw.engine.state import ConversationState
 from chatgw.engine.turn import ActionRun, ConversationOutcome
 from chatgw.errors import RenderError
+from chatgw.nlu.acts import builtin_intent
 from chatgw.nlu.intents import IntentMatch
 from chatgw.engine.journal import RunStatus
 from chatgw.runtime import (
@@ -28,6 +29,8 @@ from chatgw.runtime import (
     run_key,
 )
 from chatgw.runtime.render import is_true
+
+MAX_HELD = 2000  # characters of a message held while the customer says which action they meant
 
 # A different action interrupts a form only when its match is at least this sure; more sure
 # still when the message also answered the form ("no, show me the usage of proj_8f2k1").
@@ -51,6 +54,7 @@ class Step:
     outcome: ConversationOutcome | None = None
     handoff_reason: str | None = None
     runs: list[ActionRun] = field(default_factory=list)
+    choices: tuple[str, ...] = ()  # buttons under the last reply; sending one's text picks it
 
     def say(self, text: str) -> None:
         self.replies.append(text)
@@ -68,17 +72,23 @@ class Dialogue:
         message: str,
         identity: Mapping[str, Any],
         match: IntentMatch | None,
+        requests: tuple[tuple[str, IntentMatch], ...] = (),
     ) -> Step:
-        """Decide what `message` does to the conversation. `match` is None in handoff."""
+        """Decide what `message` does to the conversation. `match` is None in handoff.
+
+        `requests` are the message's clauses and their matches when it asks for several
+        things ("reset my key and show my usage"); the first starts, the others queue.
+        """
         step = Step(state=state, intent=state.action, confidence=state.confidence)
         if state.status == "handoff" or match is None:
             step.say(phrases.HANDOFF_WAITING)
             return step
+        offered = state.choices if state.status == "idle" else ()
         action = self._project.action(state.action) if state.action else None
         if action is None or state.status not in ("collecting", "confirming"):
             # Idle, or the action went away in a reload, or a run was cut short: start afresh.
             action = None
-            if state.status != "idle":
+            if state.status != "idle" or offered:
                 step.state = step.state.idle()
             step.intent, step.confidence = None, match.confidence
 
@@ -94,22 +104,30 @@ class Dialogue:
             if answer == "no":
                 step.say(phrases.HUMAN_DECLINED)
                 return step
-        if phrases.wants_cancel(message):
+        builtin = builtin_intent(message)
+        if builtin == "never_mind":
             return self._cancel(step, action)
         if action is None:
-            if phrases.is_greeting(message):
-                step.say(phrases.greeting_reply(self._project.actions))
-                return step
-            if phrases.is_thanks(message):
-                step.say(phrases.WELCOME)
-                return step
+            if offered:
+                answered = self._answer_choice(step, state, message, identity, match)
+                if answered is not None:
+                    return answered
+            if builtin is not None:
+                return self._small_talk(step, builtin)
+            if len(requests) > 1:
+                return self._start_several(step, identity, requests)
             return self._start(step, message, identity, match)
 
         step.action = action
         step.slots = form.values(action, step.state.slots, identity)
+        if builtin == "goodbye" and not (step.state.status == "confirming" and phrases.yes_or_no(message)):
+            return self._cancel(step, action, phrases.CANCELLED_GOODBYE)  # "no thanks" at a confirmation is a no
+        if builtin == "capabilities":
+            return self._answer_aside(step, action, phrases.capabilities(self._project.actions), identity)
         aside = self._aside(match, action)
         if aside is not None:
-            return self._answer_aside(step, action, aside, identity)
+            assert aside.answer is not None
+            return self._answer_aside(step, action, _render_or(aside.answer, _context(step.slots, identity)), identity)
         if step.state.status == "collecting":
             return self._collect(step, action, message, identity, match)
         return self._confirm(step, action, message, identity, match)
@@ -140,8 +158,11 @@ class Dialogue:
         step.outcome = "resolved" if ok else "failed"
         return step
 
-    def finish(self, step: Step, outcome: ActionOutcome, *, journaled: bool = False) -> Step:
-        """Record how the action the step asked for ended, and say so."""
+    def finish(
+        self, step: Step, outcome: ActionOutcome, identity: Mapping[str, Any], *, journaled: bool = False
+    ) -> Step:
+        """Record how the action the step asked for ended, say so, and start the next request
+        the customer queued, if any."""
         action = step.action
         assert action is not None and step.run
         step.run = False
@@ -166,7 +187,11 @@ class Dialogue:
                 journaled=journaled,
             )
         )
-        step.state = step.state.idle()
+        state = step.state
+        if outcome.outcome == "ok":
+            body = last.result.body if last is not None and last.result is not None else None
+            state = replace(state, memory=memory.remember(state.memory, self._project, action, step.slots, body))
+        step.state = state.idle()
         if outcome.outcome == "unknown":
             return self._hand_over(step, "outcome_unknown", phrases.OUTCOME_UNKNOWN)
         if outcome.outcome == "changed":
@@ -176,7 +201,7 @@ class Dialogue:
         if outcome.reply:
             step.say(outcome.reply)
         step.outcome = "resolved" if outcome.outcome == "ok" else "failed"
-        return step
+        return self._next_request(step, identity)
 
     # -- states ---------------------------------------------------------------------------
 
@@ -187,7 +212,13 @@ class Dialogue:
         identity: Mapping[str, Any],
         match: IntentMatch,
         carried: Mapping[str, Any] | None = None,
+        *,
+        clarified: bool = False,
     ) -> Step:
+        if not clarified:
+            choices = clarify.offer(self._project, match, message)
+            if choices:
+                return self._clarify(step, message, choices, max(match.confidence, match.threshold))
         action = self._project.action(match.name) if match.name else None
         if action is None:
             return self._out_of_scope(step)
@@ -198,7 +229,7 @@ class Dialogue:
         claims = form.claims(action, identity)
         if not claims.complete:
             return self._refuse(step, action, claims.missing)
-        given = form.fill(message, action)
+        given = form.fill(message, action, identity=identity)
         slots = {**form.carry(action, carried or {}), **given.values}
         return self._ask_or_confirm(step, action, slots, identity, given.errors)
 
@@ -214,7 +245,9 @@ class Dialogue:
         slot = action.slot(state.expecting) if state.expecting else None
         if slot is None:
             return self._ask_or_confirm(step, action, dict(state.slots), identity, {})
-        given = form.fill(message, action, expecting=slot.name)
+        if state.offered is not None:
+            return self._answer_offer(step, action, slot, message, identity, match)
+        given = form.fill(message, action, expecting=slot.name, identity=identity)
         if self._switches(match, action, answered=bool(given.values)):
             return self._switch(step, message, identity, match)
         if not given.values:
@@ -232,24 +265,32 @@ class Dialogue:
     ) -> Step:
         state = step.state
         answer = phrases.yes_or_no(message)
-        if answer == "yes":
+        given = form.fill(message, action, identity=identity) if answer != "yes" or _says_more(message) else form.Fill()
+        if self._switches(match, action, answered=bool(given.values)):
+            return self._switch(step, message, identity, match)
+        changed = {name: value for name, value in given.values.items() if state.slots.get(name) != value}
+        if answer == "yes" and not changed and not given.errors:
             claims = form.claims(action, identity)
             if not claims.complete:
                 return self._refuse(step, action, claims.missing)
             return self._execute(step)
-        if answer == "no":
-            step.state = state.idle()
-            step.say(phrases.DECLINED)
-            step.outcome = "cancelled"
-            return step
-        given = form.fill(message, action)
-        if self._switches(match, action, answered=bool(given.values)):
-            return self._switch(step, message, identity, match)
         for reason in given.errors.values():
             step.say(_sentence(reason))
-        if given.values or given.errors:
-            return self._ask_or_confirm(step, action, {**state.slots, **given.values}, identity, {})
+        if changed:
+            # "wait, no, proj_8f2k1" and "make it 100 instead" correct the request: the customer
+            # confirms the corrected one, never the one they just said no to.
+            step.say(phrases.CORRECTED)
+        if given.values or given.errors:  # the same value again: confirm it again, never decline
+            return self._ask_or_confirm(step, action, {**state.slots, **changed}, identity, {})
+        if answer == "no":
+            step.state = replace(
+                state.idle(), memory=memory.remember(state.memory, self._project, action, state.slots)
+            )
+            step.say(phrases.DECLINED)
+            step.outcome = "cancelled"
+            return self._next_request(step, identity)
         question = f"{phrases.ASK_YES_NO} {self._confirmation(action, step.slots, identity)}"
+        step.choices = (clarify.YES, clarify.NO)
         return self._retry(step, state, "", question)
 
     # -- transitions ----------------------------------------------------------------------
@@ -267,11 +308,17 @@ class Dialogue:
         step.slots = form.values(action, slots, identity)
         missing = form.next_missing(action, slots)
         if missing is not None:
-            attempts = state.attempts if state.expecting == missing.name else 0
+            again = state.expecting == missing.name
+            attempts = state.attempts if again else 0
+            remembered = None if again else memory.recall(state.memory, missing)
             step.state = replace(
                 state, status="collecting", action=action.name, slots=slots,
-                expecting=missing.name, attempts=attempts,
+                expecting=missing.name, attempts=attempts, offered=remembered,
             )
+            if remembered is not None:
+                step.choices = (clarify.YES, clarify.NO)
+                step.say(phrases.offer_again(remembered))
+                return step
             question = self._prompt(missing, step, identity)
             reason = errors.get(missing.name)
             step.say(f"{_sentence(reason)} {question}" if reason else question)
@@ -282,6 +329,7 @@ class Dialogue:
         step.request = self._preview(action, step.slots, identity, self._next_run_key(step.state, action, step.slots))
         confirmed = None if step.request is None else request_digest(step.request)
         step.state = replace(step.state, status="confirming", confirmed=confirmed)
+        step.choices = (clarify.YES, clarify.NO)
         step.say(self._confirmation(action, step.slots, identity))
         return step
 
@@ -339,40 +387,133 @@ class Dialogue:
         step.outcome = "out_of_scope"
         return step
 
-    def _cancel(self, step: Step, action: ActionPlan | None) -> Step:
-        step.state = step.state.idle()
+    def _cancel(self, step: Step, action: ActionPlan | None, text: str = phrases.CANCELLED) -> Step:
+        step.state = replace(step.state.idle(), queue=())  # "never mind" drops what was queued too
         if action is None:
             step.say(phrases.NOTHING_TO_CANCEL)
             return step
         step.action = action
-        step.say(phrases.CANCELLED)
+        step.say(text)
         step.outcome = "cancelled"
         return step
 
     def _hand_over(self, step: Step, reason: str, text: str) -> Step:
-        step.state = replace(step.state.idle(), status="handoff", handoff_reason=reason)
+        step.state = replace(step.state.idle(), status="handoff", handoff_reason=reason, queue=())
+        step.choices = ()
         step.handoff_reason = reason
         step.outcome = "handoff"
         step.say(text)
         return step
 
-    def _answer_aside(self, step: Step, action: ActionPlan, aside: ActionPlan, identity: Mapping[str, Any]) -> Step:
+    def _answer_aside(self, step: Step, action: ActionPlan, text: str, identity: Mapping[str, Any]) -> Step:
         """Answer a question asked in the middle of a form, then ask the pending question again.
 
         "wait, what does pro cost?" while confirming a plan change is a question to answer,
         not a "no": the form and its slots stay as they were.
         """
-        assert aside.answer is not None
-        context = _context(step.slots, identity)
-        step.say(_render_or(aside.answer, context))
+        step.say(text)
         if step.state.status == "collecting" and step.state.expecting:
             slot = action.slot(step.state.expecting)
             if slot is not None:
                 step.say(self._prompt(slot, step, identity))
         elif step.state.status == "confirming":
             step.request = self._preview(action, step.slots, identity, self._next_run_key(step.state, action, step.slots))
+            step.choices = (clarify.YES, clarify.NO)
             step.say(self._confirmation(action, step.slots, identity))
         return step
+
+    def _small_talk(self, step: Step, builtin: str) -> Step:
+        """The built-in intents with nothing in progress: they never count as out of scope."""
+        actions = self._project.actions
+        step.state = replace(step.state, out_of_scope=0)
+        if builtin == "greeting":
+            step.say(phrases.greeting_reply(actions))
+        elif builtin == "capabilities":
+            step.say(phrases.capabilities(actions))
+        elif builtin == "goodbye":
+            step.state = replace(step.state, queue=())
+            step.say(phrases.GOODBYE)
+        else:
+            step.say(phrases.WELCOME)
+        return step
+
+    def _clarify(self, step: Step, message: str, choices: tuple[str, ...], confidence: float) -> Step:
+        """Ask which action was meant; the message is held to fill the chosen one's slots."""
+        step.intent, step.action = None, None
+        step.state = replace(step.state.idle(), choices=choices, held=message[:MAX_HELD], confidence=confidence)
+        step.choices = clarify.labels(self._project, choices)
+        step.say(clarify.question(self._project, choices))
+        return step
+
+    def _answer_choice(
+        self, step: Step, asked: ConversationState, message: str, identity: Mapping[str, Any], match: IntentMatch
+    ) -> Step | None:
+        """The customer's answer to the "Did you mean ...?" of state `asked`; None when the
+        message is not one."""
+        choices, held = asked.choices, asked.held or message
+        picked = clarify.pick(self._project, choices, message, match)
+        if picked is None:
+            return None
+        if picked == "none":
+            step.say(phrases.HUMAN_DECLINED)
+            return step
+        if picked == "again":
+            return self._clarify(step, held, choices, asked.confidence)
+        # The customer said which: as sure as the match that asked, or the threshold it missed.
+        chosen = IntentMatch(choices[picked], asked.confidence, (), match.threshold)
+        return self._start(step, held, identity, chosen, clarified=True)
+
+    def _start_several(
+        self, step: Step, identity: Mapping[str, Any], requests: tuple[tuple[str, IntentMatch], ...]
+    ) -> Step:
+        """Start the first of several requests made in one message and queue the others."""
+        (first_text, first), *rest = requests
+        queued = tuple((match.name or "", text) for text, match in rest)
+        step.state = replace(step.state, queue=queued)
+        actions = [self._project.action(match.name or "") for _, match in requests]
+        step.say(phrases.several_requests([a for a in actions if a is not None]))
+        return self._start(step, first_text, identity, first)
+
+    def _next_request(self, step: Step, identity: Mapping[str, Any]) -> Step:
+        """After an action ends (done, failed or declined), start the next one queued."""
+        state = step.state
+        if state.status != "idle" or not state.queue:
+            return step
+        (name, text), *rest = state.queue
+        step.state = replace(state, queue=tuple(rest))
+        action = self._project.action(name)
+        if action is None:  # gone in a reload
+            return self._next_request(step, identity)
+        step.say(phrases.next_request(action))
+        return self._start(step, text, identity, IntentMatch(name, 1.0, (), 0.0), clarified=True)
+
+    def _answer_offer(
+        self,
+        step: Step,
+        action: ActionPlan,
+        slot: SlotPlan,
+        message: str,
+        identity: Mapping[str, Any],
+        match: IntentMatch,
+    ) -> Step:
+        """The answer to "For proj_8f2k1 again?": yes takes it, a value replaces it, no asks."""
+        state = step.state
+        answer = phrases.yes_or_no(message)
+        if answer == "yes" and not _says_more(message):
+            step.state = replace(state, offered=None)
+            return self._ask_or_confirm(step, action, {**state.slots, slot.name: state.offered}, identity, {})
+        given = form.fill(message, action, expecting=slot.name, identity=identity)
+        if self._switches(match, action, answered=bool(given.values)):
+            return self._switch(step, message, identity, match)
+        value = given.values.get(slot.name)
+        if given.values and not (answer == "no" and value == message.strip()):
+            step.state = replace(state, offered=None)
+            return self._ask_or_confirm(step, action, {**state.slots, **given.values}, identity, given.errors)
+        step.state = replace(state, offered=None)
+        if answer == "no":
+            step.say(self._prompt(slot, step, identity))
+            return step
+        return self._retry(step, step.state, _sentence(given.errors.get(slot.name)), self._prompt(slot, step, identity))
 
     # -- words ----------------------------------------------------------------------------
 
@@ -439,6 +580,11 @@ def _render_or(text: str, context: Mapping[str, Any]) -> str:
         return render_text(text, context)
     except RenderError:
         return text
+
+
+def _says_more(message: str) -> bool:
+    """Whether a yes or no also carries something else ("yes, but for 12 hours")."""
+    return len(phrases.normalise(message).split()) > 3
 
 
 def _sentence(text: str | None) -> str:

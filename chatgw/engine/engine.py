@@ -13,7 +13,8 @@ from chatgw.engine.dialogue import Dialogue, Step
 from chatgw.engine.journal import Journal, RunGuard
 from chatgw.engine.state import ConversationState
 from chatgw.engine.turn import Candidate, Turn, TurnResult
-from chatgw.nlu.intents import IntentEngine, build_intent_engine
+from chatgw.nlu.acts import split_requests
+from chatgw.nlu.intents import IntentEngine, IntentMatch, build_intent_engine
 from chatgw.runtime import Sender, run_action
 
 _NO_CLAIMS: Mapping[str, Any] = MappingProxyType({})
@@ -56,8 +57,8 @@ class Engine:
         if state.status == "executing":
             state = state.idle()  # cut short before anything was written ahead: nothing left
         match = None if state.status == "handoff" else self._intents.match(message)
-        step = self._dialogue.advance(state, message, identity, match)
-        if step.run:
+        step = self._dialogue.advance(state, message, identity, match, self._requests(state, message))
+        while step.run:  # a queued request may run right after the first
             step = await self._run(step, identity, journal)
         candidates = () if match is None else tuple(Candidate(c.name, c.confidence) for c in match.candidates)
         return _result(conversation_id, step, candidates)
@@ -77,7 +78,7 @@ class Engine:
         if found is None:
             return None
         step = self._dialogue.recover(state, identity, found, replay=self._replayable(state.action))
-        if step.run:
+        while step.run:
             step = await self._run(step, identity, journal)
         return _result(state.conversation_id or new_conversation_id(), step, ())
 
@@ -92,7 +93,21 @@ class Engine:
             action, self._sender, self.project.upstream, slots=step.slots, identity=identity,
             run_key=state.run_key, guard=guard,
         )
-        return self._dialogue.finish(step, outcome, journaled=guard.begun or step.replay)
+        return self._dialogue.finish(step, outcome, identity, journaled=guard.begun or step.replay)
+
+    def _requests(self, state: ConversationState, message: str) -> tuple[tuple[str, IntentMatch], ...]:
+        """The clauses of a message asking for several different actions, each with its match;
+        () when it asks for one thing (or a form is in progress)."""
+        if state.status != "idle":
+            return ()
+        clauses = split_requests(message)
+        if len(clauses) < 2:
+            return ()
+        matched = tuple((clause, self._intents.match(clause)) for clause in clauses)
+        names = [match.name for _, match in matched]
+        if None in names or len(set(names)) != len(names):
+            return ()  # one action asked twice, or a clause nobody understands: read it whole
+        return matched
 
     def _replayable(self, name: str | None) -> bool:
         """Whether every state-changing operation of the action honours Idempotency-Key."""
@@ -136,6 +151,7 @@ def _result(conversation_id: str, step: Step, candidates: tuple[Candidate, ...])
         replies=tuple(step.replies),
         tags=_tags(step.action, step.outcome),
         handoff=step.state.status == "handoff",
+        choices=step.choices,
     )
     return TurnResult(
         state=step.state,

@@ -33,14 +33,29 @@ class Claims:
         return not self.missing
 
 
-def fill(message: str, action: ActionPlan, *, expecting: str | None = None) -> Fill:
-    """Extract and check the message-sourced slots of `action` that `message` mentions."""
+# Claims that may name the customer's timezone: OpenID Connect's `zoneinfo`, then common ones.
+TIMEZONE_CLAIMS = ("zoneinfo", "timezone", "tz")
+
+
+def fill(
+    message: str,
+    action: ActionPlan,
+    *,
+    expecting: str | None = None,
+    identity: Mapping[str, Any] | None = None,
+) -> Fill:
+    """Extract and check the message-sourced slots of `action` that `message` mentions.
+
+    Relative dates and times ("yesterday at 9") are read in the timezone the verified
+    `identity` names, if any (UTC otherwise).
+    """
     asked = message_slots(action)
     if not asked:
         return Fill()
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for name, raw in extract_slots(message, asked, expecting=expecting).items():
+    zone = next((identity[c] for c in TIMEZONE_CLAIMS if identity and isinstance(identity.get(c), str)), None)
+    for name, raw in extract_slots(message, asked, expecting=expecting, timezone=zone).items():
         slot = action.slot(name)
         if slot is None or slot.source != "message":
             continue  # never let text reach an identity or literal slot

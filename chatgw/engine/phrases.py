@@ -7,21 +7,16 @@ Detection is deliberately strict about *what the whole message is*: "cancel" can
 from __future__ import annotations
 
 import re
-from typing import Iterable, Literal
+from typing import Any, Iterable, Literal
 
 from chatgw.compiler.plans import ActionPlan, SlotPlan
+from chatgw.nlu.acts import builtin_intent
 
 Answer = Literal["yes", "no"]
 
 # Words that carry no meaning around a yes, a no or a cancel.
 _LEAD = r"(?:(?:oh|ah|um+|uh+|hm+|well|ok|okay|actually|just|please|so|then|no)\s+)*"
 _TAIL = r"(?:\s+(?:please|thanks|thank you|then|now|for now|already|instead|it|that|this|all))*"
-
-_CANCEL = re.compile(
-    rf"^{_LEAD}(?:cancel|stop|quit|abort|exit|never ?mind|forget (?:it|about it|that)"
-    rf"|start over|i changed my mind|changed my mind|i don'?t want (?:it|that|this) anymore"
-    rf"|don'?t bother|leave it){_TAIL}$"
-)
 
 _NOUN = (
     r"(?:humans?|person|people|agents?|representative|rep|operator|someone|somebody|staff"
@@ -42,15 +37,6 @@ _HUMAN = (
     ),
 )
 
-_GREETING = re.compile(
-    rf"^{_LEAD}(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening|day))"
-    rf"(?: there| team| all)?{_TAIL}$"
-)
-_THANKS = re.compile(
-    rf"^{_LEAD}(?:(?:great|perfect|awesome|cool|nice) )?(?:thanks|thank you|thx|ty|cheers|many thanks"
-    rf"|thanks a lot|thank you very much|that'?s all|that is all|bye|goodbye){_TAIL}$"
-)
-
 _NO = re.compile(
     r"^(?:please\s+)?(?:no|nope|nah|nay|n|negative|not now|not yet|no way|never|nevermind"
     r"|don'?t|do not|i don'?t|i'?d rather not|rather not|wait|hold on|cancel|stop)\b"
@@ -68,6 +54,9 @@ _NEGATION = re.compile(r"\b(?:not|don'?t|do not|no|never|wait)\b")
 _MAX_LISTED_ACTIONS = 10
 
 WELCOME = "You're welcome! Is there anything else I can help with?"
+GOODBYE = "Glad I could help. Goodbye!"
+CANCELLED_GOODBYE = "OK, I've cancelled that. Nothing was changed. Goodbye!"
+CORRECTED = "OK, I've changed that."
 
 HANDOFF_NOW = (
     "I'm passing this conversation to a human colleague. They can see everything so far "
@@ -125,7 +114,7 @@ def yes_or_no(text: str) -> Answer | None:
 
 def wants_cancel(text: str) -> bool:
     """The whole message asks to stop what is in progress ("cancel", "never mind", "stop")."""
-    return bool(_CANCEL.match(normalise(text)))
+    return builtin_intent(text) == "never_mind"
 
 
 def wants_human(text: str) -> bool:
@@ -136,12 +125,12 @@ def wants_human(text: str) -> bool:
 
 def is_greeting(text: str) -> bool:
     """The whole message is a greeting ("hi", "good morning")."""
-    return bool(_GREETING.match(normalise(text)))
+    return builtin_intent(text) == "greeting"
 
 
 def is_thanks(text: str) -> bool:
     """The whole message is thanks or a goodbye ("thanks!", "ok bye")."""
-    return bool(_THANKS.match(normalise(text)))
+    return builtin_intent(text) in ("thanks", "goodbye")
 
 
 def slot_prompt(slot: SlotPlan) -> str:
@@ -161,6 +150,27 @@ def out_of_scope_reply(actions: Iterable[ActionPlan]) -> str:
         + _capabilities(actions)
         + "\nOr I can pass you to a human colleague. Would you like that?"
     )
+
+
+def capabilities(actions: Iterable[ActionPlan]) -> str:
+    """The answer to "what can you do?": the actions' descriptions, and how to ask."""
+    return _capabilities(actions) + "\nJust tell me what you need, in your own words."
+
+
+def offer_again(value: Any) -> str:
+    """The question offering a value the customer gave earlier in the conversation."""
+    return f"For {value} again?"
+
+
+def several_requests(actions: list[ActionPlan]) -> str:
+    """ "I'll reset ... first, then show ..." for a message that asked for several things."""
+    first, *rest = [describe(action) for action in actions]
+    return f"I'll {first} first, then {', then '.join(rest)}."
+
+
+def next_request(action: ActionPlan) -> str:
+    """Said when the next queued request starts."""
+    return f"Next: {describe(action)}."
 
 
 def summary(action: ActionPlan) -> str:

@@ -33,13 +33,21 @@ class ConversationState:
     sequence: int = 0  # runs started in this conversation; names the next one
     run_key: str | None = None  # the run in progress (status executing)
     confirmed: str | None = None  # digest of the request the customer confirmed
+    choices: tuple[str, ...] = ()  # actions offered by "Did you mean ...?", best first
+    held: str | None = None  # the message the offered choices are about: it fills their slots
+    offered: Any = None  # a remembered value offered for `expecting` ("For proj_8f2k1 again?")
+    memory: Mapping[str, Any] = field(default_factory=dict)  # slot -> last value given or returned
+    queue: tuple[tuple[str, str], ...] = ()  # (action, message) asked for in the same message, next
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; `from_dict` reads it back."""
         data: dict[str, Any] = {"version": _VERSION}
-        for name in _FIELDS:  # every field but `slots` is a plain value; no deep copy needed
+        for name in _FIELDS:  # every other field is a plain value; no deep copy needed
             data[name] = getattr(self, name)
         data["slots"] = dict(self.slots)
+        data["memory"] = dict(self.memory)
+        data["choices"] = list(self.choices)
+        data["queue"] = [list(item) for item in self.queue]
         return data
 
     @classmethod
@@ -53,10 +61,14 @@ class ConversationState:
             raise ValueError(f"unknown conversation status {status!r}")
         known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
         known["slots"] = dict(known.get("slots") or {})
+        known["memory"] = dict(known.get("memory") or {})
+        known["choices"] = tuple(known.get("choices") or ())
+        known["queue"] = tuple((str(name), str(text)) for name, text in known.get("queue") or ())
         return cls(**known)
 
     def idle(self) -> ConversationState:
-        """The same conversation with no action in progress (counters of the conversation kept)."""
+        """The same conversation with no action in progress (counters, memory and the queue of
+        further requests kept)."""
         return replace(
             self,
             status="idle",
@@ -68,6 +80,9 @@ class ConversationState:
             offered_human=False,
             run_key=None,
             confirmed=None,
+            choices=(),
+            held=None,
+            offered=None,
         )
 
 

@@ -30,6 +30,7 @@ class Turn:
     replies: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     handoff: bool = False
+    choices: tuple[str, ...] = ()  # buttons for the last reply; sending one's text picks it
 
     def as_dict(self) -> dict[str, Any]:
         """Exactly the JSON turn object of DESIGN.md section 3."""
@@ -45,6 +46,7 @@ class Turn:
             "replies": list(self.replies),
             "tags": list(self.tags),
             "handoff": self.handoff,
+            "choices": list(self.choices),
         }
 
 

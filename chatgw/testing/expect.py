@@ -49,6 +49,9 @@ def check_turn(expect: Expect, turn: Mapping[str, Any], *, base_url: str, sent: 
     if expect.sent is not None and expect.sent != (sent > 0):
         said = f"{sent} request(s) were sent" if sent else "nothing was sent"
         found.append(Mismatch("sent", expect.sent, sent > 0, f"sent: expected {expect.sent}, but {said}"))
+    if expect.choices is not None and expect.choices != list(turn.get("choices") or []):
+        got = list(turn.get("choices") or [])
+        found.append(Mismatch("choices", expect.choices, got, f"choices: expected {expect.choices}, got {got}"))
     found += _check_replies(expect, list(turn.get("replies") or []))
     if expect.given("request"):
         found += _check_request(expect.request, turn.get("request"), base_url)

@@ -69,6 +69,7 @@ class Expect(_Strict):
     handoff: bool | None = None
     tags: list[str] | None = Field(None, description="these tags, at least")
     sent: bool | None = Field(None, description="whether a request reached the upstream during the turn")
+    choices: list[str] | None = Field(None, description="exactly these buttons under the reply, in order ([]: none)")
 
 
 class TurnSpec(_Strict):

@@ -49,7 +49,7 @@ def test_try_json_writes_one_turn_object_per_line(config):
     assert [t["conversation_id"] for t in (usage, asked, confirming, done)] == ["a", "b", "b", "b"]
     assert list(usage) == [
         "conversation_id", "intent", "candidates", "slots", "state", "request", "replies", "tags", "handoff",
-        "response", "error",
+        "choices", "response", "error",
     ]
     assert usage["response"] is None and usage["error"] is None  # a dry run: nothing answered
     assert usage["intent"]["name"] == "show_usage"

@@ -118,9 +118,9 @@ def test_pages_run_an_action_hand_over_and_show_the_human_reply_and_the_counts(d
     # An action end to end, confirmed with a click.
     chat.fill("input[name=message]", "my key leaked, please reset the api key for proj_8f2k1")
     chat.press("input[name=message]", "Enter")
-    chat.wait_for_selector("button[data-choice=yes]")
+    chat.wait_for_selector("button[data-choice=Yes]")
     assert "revoke the current key of proj_8f2k1" in chat.inner_text(".thread")
-    chat.click("button[data-choice=yes]")
+    chat.click("button[data-choice=Yes]")
     chat.wait_for_selector(".bubble.bot >> text=Your new key ends in")
 
     # Ask for a human.

@@ -314,7 +314,7 @@ def test_turn_object_has_exactly_the_design_keys(upstream):
     [result] = converse(acme(upstream.url), ["reset my api key"])
     data = result.turn.as_dict()
     assert list(data) == [
-        "conversation_id", "intent", "candidates", "slots", "state", "request", "replies", "tags", "handoff",
+        "conversation_id", "intent", "candidates", "slots", "state", "request", "replies", "tags", "handoff", "choices",
     ]
     assert data["conversation_id"] == "c1"
     assert set(data["intent"]) == {"name", "confidence"}

@@ -128,7 +128,9 @@ def test_match_out_of_scope_still_reports_its_best_guesses(support_engine):
 
 
 def test_match_empty_message_is_out_of_scope_without_candidates(support_engine):
-    assert support_engine.match("   ") == IntentMatch(name=None, confidence=0.0, candidates=())
+    assert support_engine.match("   ") == IntentMatch(
+        name=None, confidence=0.0, candidates=(), threshold=support_engine.threshold
+    )
 
 
 def test_match_candidates_are_at_most_three_sorted_by_confidence(support_engine):

@@ -35,7 +35,8 @@ def test_chat_full_conversation_runs_the_action_once_and_records_it(tmp_path: Pa
         cid = turn["conversation_id"]
         assert cid and turn["intent"]["name"] == "rotate_key" and turn["state"] == "collecting"
         assert set(turn) == {
-            "conversation_id", "intent", "candidates", "slots", "state", "replies", "tags", "handoff", "agent_messages",
+            "conversation_id", "intent", "candidates", "slots", "state", "replies", "tags", "handoff", "choices",
+            "agent_messages",
         }
         confirming = chat(client, "it is proj_ab12c", cid).json()
         assert confirming["state"] == "confirming" and confirming["slots"] == {"project_id": "proj_ab12c"}

@@ -24,12 +24,14 @@ class IntentMatch:
     """The chosen intent (`None`: out of scope), its confidence, and the best candidates.
 
     When out of scope, `confidence` is that of the best candidate, which fell short.
-    `candidates` holds at most three intents, highest confidence first.
+    `candidates` holds at most three intents, highest confidence first. `threshold` is the
+    confidence the engine required, so a caller can tell a near miss from a far one.
     """
 
     name: str | None
     confidence: float
     candidates: tuple[IntentScore, ...]
+    threshold: float = 0.5
 
 
 class IntentEngine(Protocol):
@@ -50,7 +52,7 @@ def decide(
         IntentScore(names[i], confidence) for i, (confidence, _) in ranked[:CANDIDATES]
     )
     if not candidates:
-        return IntentMatch(name=None, confidence=0.0, candidates=())
+        return IntentMatch(name=None, confidence=0.0, candidates=(), threshold=threshold)
     best = candidates[0]
     chosen = best.name if best.confidence >= threshold else None
-    return IntentMatch(name=chosen, confidence=best.confidence, candidates=candidates)
+    return IntentMatch(name=chosen, confidence=best.confidence, candidates=candidates, threshold=threshold)

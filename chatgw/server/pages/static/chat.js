@@ -1,4 +1,4 @@
-// The web chat: talks to POST /v1/chat; confirmations become buttons; a human's replies
+// The web chat: talks to POST /v1/chat; the turn's choices become buttons; a human's replies
 // arrive through GET /v1/conversations/{id} while the conversation is handed off.
 "use strict";
 (() => {
@@ -43,7 +43,8 @@
       // have shown some already); then the bot's replies to this message.
       await showAgentMessages();
       for (const reply of turn.replies) bubble("bot", reply);
-      if (turn.state === "confirming") choices([["Yes, go ahead", "yes", true], ["No", "no", false]]);
+      // Buttons the bot offered (Yes/No, "Did you mean ...?"): a click sends the label's text.
+      if (turn.choices && turn.choices.length) choices(turn.choices.map((label, index) => [label, label, index === 0]));
       if (turn.handoff) startPolling();
     } catch (error) {
       bubble("bot", "Sorry, something went wrong: " + error.message);
