@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from openapi_core import OpenAPI
 from starlette.exceptions import HTTPException
 
+from chatgw.demo import data
 from chatgw.demo.errors import AcmeError
 from chatgw.demo.spec import ACME_SPEC_PATH, Checked, check_request, load_spec
 from chatgw.demo.state import AcmeState, Clock
@@ -66,7 +67,8 @@ def create_acme_app(
 
     @app.post("/projects/{project_id}/rate-limit/lift", name="liftRateLimit")
     async def lift_rate_limit(call: Call) -> JSONResponse:
-        return _ok(state.lift_rate_limit(call.customer_id, call.path["project_id"], call.body["hours"]))
+        body = call.body
+        return _ok(state.lift_rate_limit(call.customer_id, call.path["project_id"], body["hours"], body.get("percent", data.LIFT_PERCENT)))
 
     @app.put("/projects/{project_id}/plan", name="changePlan")
     async def change_plan(call: Call) -> JSONResponse:

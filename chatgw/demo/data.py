@@ -68,8 +68,8 @@ PLANS: dict[str, Plan] = {
     )
 }
 
-# A lift multiplies the plan's per-minute limit by this much.
-LIFT_FACTOR = 2
+# A lift raises the plan's per-minute limit by this many percent unless the request says.
+LIFT_PERCENT = 100
 
 CUSTOMERS: tuple[CustomerSeed, ...] = (
     CustomerSeed("cus_demo", "Demo Shop Ltd"),

@@ -97,7 +97,9 @@ class AcmeState:
             "period_end": end.isoformat(),
         }
 
-    def lift_rate_limit(self, customer_id: str, project_id: str, hours: int) -> dict[str, Any]:
+    def lift_rate_limit(
+        self, customer_id: str, project_id: str, hours: int, percent: int = data.LIFT_PERCENT
+    ) -> dict[str, Any]:
         project = self._project(customer_id, project_id)
         now = self._now()
         if project.lifted_until is not None and project.lifted_until > now:
@@ -105,7 +107,7 @@ class AcmeState:
             raise AcmeError(409, "lift_active", f"A rate-limit lift on {project.id} is active until {until}.")
         project.lifted_until = now + timedelta(hours=hours)
         return {
-            "requests_per_minute": project.plan.requests_per_minute * data.LIFT_FACTOR,
+            "requests_per_minute": project.plan.requests_per_minute * (100 + percent) // 100,
             "lifted_until": _timestamp(project.lifted_until),
         }
 
