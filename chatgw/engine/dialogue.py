@@ -11,24 +11,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from chatgw.compiler.plans import ActionPlan, ProjectPlan, SlotPlan
-from chatgw.engine import clarify, form, memory, phrases
+from chatgw.engine import clarify, form, memory, phrases, wording
 from chatgw.engine.state import ConversationState
 from chatgw.engine.turn import ActionRun, ConversationOutcome
-from chatgw.errors import RenderError
 from chatgw.nlu.acts import builtin_intent
 from chatgw.nlu.intents import IntentMatch
 from chatgw.engine.journal import RunStatus
 from chatgw.runtime import (
     ActionOutcome,
     UpstreamResult,
-    idempotency_key,
-    prepare_request,
     redact_headers,
-    render_text,
     request_digest,
     run_key,
 )
-from chatgw.runtime.render import is_true
 
 MAX_HELD = 2000  # characters of a message held while the customer says which action they meant
 
@@ -127,7 +122,7 @@ class Dialogue:
         aside = self._aside(match, action)
         if aside is not None:
             assert aside.answer is not None
-            return self._answer_aside(step, action, _render_or(aside.answer, _context(step.slots, identity)), identity)
+            return self._answer_aside(step, action, wording.render_or(aside.answer, wording.context(step.slots, identity)), identity)
         if step.state.status == "collecting":
             return self._collect(step, action, message, identity, match)
         return self._confirm(step, action, message, identity, match)
@@ -252,7 +247,7 @@ class Dialogue:
             return self._switch(step, message, identity, match)
         if not given.values:
             reason = given.errors.get(slot.name) or "Sorry, I didn't catch that."
-            return self._retry(step, state, _sentence(reason), self._prompt(slot, step, identity))
+            return self._retry(step, state, wording.sentence(reason), wording.prompt(slot, step.slots, identity))
         return self._ask_or_confirm(step, action, {**state.slots, **given.values}, identity, given.errors)
 
     def _confirm(
@@ -275,7 +270,7 @@ class Dialogue:
                 return self._refuse(step, action, claims.missing)
             return self._execute(step)
         for reason in given.errors.values():
-            step.say(_sentence(reason))
+            step.say(wording.sentence(reason))
         if changed:
             # "wait, no, proj_8f2k1" and "make it 100 instead" correct the request: the customer
             # confirms the corrected one, never the one they just said no to.
@@ -289,7 +284,7 @@ class Dialogue:
             step.say(phrases.DECLINED)
             step.outcome = "cancelled"
             return self._next_request(step, identity)
-        question = f"{phrases.ASK_YES_NO} {self._confirmation(action, step.slots, identity)}"
+        question = f"{phrases.ASK_YES_NO} {wording.confirmation(action, step.slots, identity)}"
         step.choices = (clarify.YES, clarify.NO)
         return self._retry(step, state, "", question)
 
@@ -319,18 +314,18 @@ class Dialogue:
                 step.choices = (clarify.YES, clarify.NO)
                 step.say(phrases.offer_again(remembered))
                 return step
-            question = self._prompt(missing, step, identity)
+            question = wording.prompt(missing, step.slots, identity)
             reason = errors.get(missing.name)
-            step.say(f"{_sentence(reason)} {question}" if reason else question)
+            step.say(f"{wording.sentence(reason)} {question}" if reason else question)
             return step
         step.state = replace(state, action=action.name, slots=slots, expecting=None, attempts=0)
         if action.confirm is None:
             return self._execute(step)
-        step.request = self._preview(action, step.slots, identity, self._next_run_key(step.state, action, step.slots))
+        step.request = wording.preview(action, self._project.upstream, step.slots, identity, self._next_run_key(step.state, action, step.slots))
         confirmed = None if step.request is None else request_digest(step.request)
         step.state = replace(step.state, status="confirming", confirmed=confirmed)
         step.choices = (clarify.YES, clarify.NO)
-        step.say(self._confirmation(action, step.slots, identity))
+        step.say(wording.confirmation(action, step.slots, identity))
         return step
 
     def _execute(self, step: Step) -> Step:
@@ -415,11 +410,11 @@ class Dialogue:
         if step.state.status == "collecting" and step.state.expecting:
             slot = action.slot(step.state.expecting)
             if slot is not None:
-                step.say(self._prompt(slot, step, identity))
+                step.say(wording.prompt(slot, step.slots, identity))
         elif step.state.status == "confirming":
-            step.request = self._preview(action, step.slots, identity, self._next_run_key(step.state, action, step.slots))
+            step.request = wording.preview(action, self._project.upstream, step.slots, identity, self._next_run_key(step.state, action, step.slots))
             step.choices = (clarify.YES, clarify.NO)
-            step.say(self._confirmation(action, step.slots, identity))
+            step.say(wording.confirmation(action, step.slots, identity))
         return step
 
     def _small_talk(self, step: Step, builtin: str) -> Step:
@@ -511,9 +506,9 @@ class Dialogue:
             return self._ask_or_confirm(step, action, {**state.slots, **given.values}, identity, given.errors)
         step.state = replace(state, offered=None)
         if answer == "no":
-            step.say(self._prompt(slot, step, identity))
+            step.say(wording.prompt(slot, step.slots, identity))
             return step
-        return self._retry(step, step.state, _sentence(given.errors.get(slot.name)), self._prompt(slot, step, identity))
+        return self._retry(step, step.state, wording.sentence(given.errors.get(slot.name)), wording.prompt(slot, step.slots, identity))
 
     # -- words ----------------------------------------------------------------------------
 
@@ -534,62 +529,12 @@ class Dialogue:
             and self._project.action(match.name) is not None
         )
 
-    def _prompt(self, slot: SlotPlan, step: Step, identity: Mapping[str, Any]) -> str:
-        return _render_or(phrases.slot_prompt(slot), _context(step.slots, identity))
-
-    def _confirmation(
-        self, action: ActionPlan, slots: Mapping[str, Any], identity: Mapping[str, Any]
-    ) -> str:
-        assert action.confirm is not None
-        try:
-            return render_text(action.confirm, _context(slots, identity))
-        except RenderError:
-            listed = ", ".join(f"{name}: {value}" for name, value in slots.items())
-            return f"I'm about to {phrases.describe(action)} ({listed}). Go ahead?"
-
-    def _preview(
-        self, action: ActionPlan, slots: Mapping[str, Any], identity: Mapping[str, Any], key: str
-    ) -> dict[str, Any] | None:
-        """The first request the run named `key` would send, Idempotency-Key included, for the
-        turn object; None if it cannot be built yet (the run will then say why)."""
-        context = _context(slots, identity)
-        try:
-            for index, call in enumerate(action.steps):
-                if call.when is None or is_true(call.when, context):
-                    request = prepare_request(call, self._project.upstream, context, idempotency_key=idempotency_key(key, index))
-                    return request.preview()
-        except RenderError:
-            return None
-        return None
-
 
 def _answer(result: UpstreamResult) -> dict[str, Any]:
     """The upstream's answer as a turn may show it: status, headers without credentials, body."""
     return {"status": result.status, "headers": redact_headers(result.headers), "body": result.body}
 
 
-def _context(slots: Mapping[str, Any], identity: Mapping[str, Any]) -> dict[str, Any]:
-    return {"slots": dict(slots), "identity": dict(identity), "steps": {}, "response": None}
-
-
-def _render_or(text: str, context: Mapping[str, Any]) -> str:
-    """Render an operator's text when it is a template; fall back to it as written."""
-    if "{{" not in text and "{%" not in text:
-        return text
-    try:
-        return render_text(text, context)
-    except RenderError:
-        return text
-
-
 def _says_more(message: str) -> bool:
     """Whether a yes or no also carries something else ("yes, but for 12 hours")."""
     return len(phrases.normalise(message).split()) > 3
-
-
-def _sentence(text: str | None) -> str:
-    if not text:
-        return ""
-    text = text.strip()
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
