@@ -32,10 +32,11 @@ ENV = {
     "HANDOFF_WEBHOOK_SECRET": WEBHOOK_SECRET,
 }
 
-# What the server tests add to the Acme project: verified identity and a SQLite store.
+# What the server tests add to the Acme project: verified identity and a store, SQLite unless
+# the `each_store` fixture (tests/server/conftest.py) names another.
 SERVER_CONFIG = """\
 identity: {mode: jwt, secret: ${CHATGW_IDENTITY_SECRET}}
-store: sqlite:///chatgw.db
+store: ${CHATGW_TEST_STORE:-sqlite:///chatgw.db}
 """
 
 

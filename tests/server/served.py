@@ -51,10 +51,11 @@ def start(config: Path, *options: str, stderr: Any = subprocess.PIPE) -> subproc
 def serving(config: Path, *options: str, host: str = "127.0.0.1") -> Iterator[Served]:
     """Run `chatgw serve` on a free port until the block ends; `stderr` then holds what it printed.
 
-    stderr goes to a file beside the config, not a pipe: a long run logs more than a pipe holds.
+    stderr goes to a file beside the config (one per port, so replicas of one config keep
+    theirs apart), not a pipe: a long run logs more than a pipe holds.
     """
     port = free_port()
-    log = config.parent / "serve.log"
+    log = config.parent / f"serve-{port}.log"
     with log.open("w") as sink:
         process = start(config, "--host", host, "--port", str(port), *options, stderr=sink)
     served = Served(f"http://127.0.0.1:{port}", process)

@@ -18,6 +18,9 @@ from tests.server.gateway import (
     write_project,
 )
 
+# Every test here runs on SQLite and on a real PostgreSQL.
+pytestmark = pytest.mark.usefixtures("each_store")
+
 
 def chat(client: httpx.Client, message: str, conversation_id: str | None = None, **extra) -> httpx.Response:
     body = {"message": message, **extra}

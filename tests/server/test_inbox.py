@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import hashlib
 import hmac
 import json
@@ -21,6 +23,9 @@ from tests.server.gateway import (
     write_project,
 )
 from tests.upstream import Reply, serve
+
+# Every test here runs on SQLite and on a real PostgreSQL.
+pytestmark = pytest.mark.usefixtures("each_store")
 
 OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 

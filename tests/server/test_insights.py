@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 from pathlib import Path
 
@@ -13,6 +15,9 @@ from chatgw.cli import app as cli
 
 from tests.server.gateway import ENV, UPSTREAM_TOKEN, build_app, running, write_project
 from tests.upstream import Reply, serve
+
+# Every test here runs on SQLite and on a real PostgreSQL.
+pytestmark = pytest.mark.usefixtures("each_store")
 
 
 def say(client: httpx.Client, message: str, cid: str | None = None) -> dict:

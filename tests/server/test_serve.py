@@ -16,6 +16,9 @@ from tests.projects import ACME_ACTIONS
 from tests.server.gateway import ENV, build_app, captured_logs, events, running, write_project
 from tests.upstream import Reply, serve
 
+# Every test here runs on SQLite and on a real PostgreSQL.
+pytestmark = pytest.mark.usefixtures("each_store")
+
 
 def test_serve_with_a_missing_config_says_why_and_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--config", str(tmp_path / "nope.yaml")])
