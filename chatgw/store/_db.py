@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import time
 
-from sqlalchemy import Engine, create_engine, event, insert, select, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from chatgw.errors import ChatgwError
-from chatgw.store.tables import SCHEMA_VERSION, metadata, schema_version
+from chatgw.store import migrations
 
 
 class StoreError(ChatgwError):
@@ -30,6 +29,9 @@ def connect(url: str, *, root: str | None = None) -> Engine:
             f"store: is not a database URL (scheme {scheme!r}); write it like "
             "sqlite:///chatgw.db or postgresql://user:${PASSWORD}@host/db"
         ) from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        # psycopg 3, the driver of the chatgw[postgres] extra, whatever SQLAlchemy's default
+        parsed = parsed.set(drivername="postgresql+psycopg")
     sqlite = parsed.get_backend_name() == "sqlite"
     if sqlite:
         database = parsed.database or ""
@@ -41,45 +43,33 @@ def connect(url: str, *, root: str | None = None) -> Engine:
         try:
             engine = create_engine(parsed, pool_pre_ping=True)
         except ModuleNotFoundError as error:
+            hint = "pip install 'chatgw[postgres]'" if parsed.get_backend_name() == "postgresql" else "pip install it next to chatgw"
             raise StoreError(
                 f"the database driver for {parsed.get_backend_name()} is not installed "
-                f"(no module {error.name!r}); pip install it next to chatgw"
+                f"(no module {error.name!r}); {hint}"
             ) from None
     return engine
 
 
+class StoreOutdated(StoreError):
+    """The store's schema is older than this chatgw's: `chatgw store upgrade` brings it up."""
+
+
 def create_schema(engine: Engine) -> None:
-    """Create missing tables and record the schema version; refuse a newer schema."""
-    metadata.create_all(engine)
-    with engine.begin() as connection:
-        found = connection.execute(select(schema_version.c.version)).scalars().all()
-        if not found:
-            connection.execute(insert(schema_version).values(version=SCHEMA_VERSION, applied_at=time.time()))
-        elif max(found) < SCHEMA_VERSION:
-            _upgrade(connection, max(found))
-        elif max(found) > SCHEMA_VERSION:
-            raise StoreError(
-                f"the store has schema version {max(found)}, newer than this chatgw's "
-                f"{SCHEMA_VERSION}; upgrade chatgw"
-            )
-
-
-# In-place upgrades from each earlier version (plain DDL both SQLite and PostgreSQL take).
-_UPGRADES = {
-    1: (
-        "ALTER TABLE action_runs ADD COLUMN run_key VARCHAR(64)",
-        "ALTER TABLE action_runs ADD COLUMN idempotency_key VARCHAR(64)",
-        "CREATE UNIQUE INDEX uq_action_runs_run_key ON action_runs (run_key)",
-        "ALTER TABLE outbox ADD COLUMN claimed_until FLOAT",
-    ),
-}
-
-
-def _upgrade(connection, version: int) -> None:  # type: ignore[no-untyped-def]
-    for step in range(version, SCHEMA_VERSION):
-        for statement in _UPGRADES[step]:
-            connection.execute(text(statement))
-        connection.execute(insert(schema_version).values(version=step + 1, applied_at=time.time()))
+    """Create the tables of an empty store; refuse a store whose schema is not current."""
+    found = migrations.status(engine)
+    if found.state == "empty":
+        migrations.create_current(engine)
+    elif found.state == "older":
+        raise StoreOutdated(
+            f"the store is at schema revision {found.revision}, this chatgw needs {found.head}: "
+            "run `chatgw store upgrade` (back up the database first)"
+        )
+    elif found.state == "newer":
+        raise StoreError(
+            f"the store has schema revision {found.revision}, newer than this chatgw's "
+            f"{found.head}; upgrade chatgw"
+        )
 
 
 def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from typing import Any, Iterable
 from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from chatgw.store import migrations
 from chatgw.store._db import connect, create_schema
 from chatgw.store.records import (
     Conversation,
@@ -62,8 +63,22 @@ _INSERT_TAGS = insert(tags)
 def open_store(url: str, *, root: str | None = None) -> Store:
     """Open (and create, when new) the store at `url`."""
     engine = connect(url, root=root)
-    create_schema(engine)
+    try:
+        create_schema(engine)
+    except BaseException:
+        engine.dispose()  # no pooled connection left to the garbage collector
+        raise
     return Store(engine)
+
+
+def upgrade_store(url: str, *, root: str | None = None) -> list[str]:
+    """Apply the schema migrations the store at `url` lacks (`chatgw store upgrade`); the
+    revisions applied, [] when it was current (an empty database gets the current schema)."""
+    engine = connect(url, root=root)
+    try:
+        return migrations.upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 class Store:

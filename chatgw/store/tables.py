@@ -16,7 +16,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-# 2: action_runs.run_key (unique) and idempotency_key, the write-ahead record; outbox.claimed_until
+# The schema's revision (chatgw/store/migrations/versions/): 2 is action_runs.run_key (unique)
+# and idempotency_key, the write-ahead record, and outbox.claimed_until.
 SCHEMA_VERSION = 2
 
 metadata = MetaData()
@@ -68,7 +69,7 @@ action_runs = Table(
     Column("operation", String(255)),
     Column("request", JSON),  # the redacted preview
     # Names the confirmed run; unique, so one confirmed request is started at most once.
-    Column("run_key", String(64), unique=True),
+    Column("run_key", String(64)),
     Column("idempotency_key", String(64)),
     Column("status", Integer),
     Column("latency_ms", Float),
@@ -76,6 +77,7 @@ action_runs = Table(
     Column("error", Text),
     Column("at", Float, nullable=False),
     Index("ix_action_runs_at", "at"),
+    UniqueConstraint("run_key", name="uq_action_runs_run_key"),
 )
 
 tags = Table(

@@ -23,6 +23,9 @@ from tests.server.gateway import ENV, build_app, captured_logs, events, identity
 from tests.server.served import serving
 from tests.upstream import Reply, Upstream, serve
 
+# Every test here runs on SQLite and on a real PostgreSQL.
+pytestmark = pytest.mark.usefixtures("each_store")
+
 ROTATE = "/projects/proj_ab12c/keys/rotate"
 KEY = "idempotency-key"
 
@@ -275,36 +278,6 @@ def test_every_upstream_failure_is_logged_without_a_credential(tmp_path: Path, u
     [failed] = [e for e in events(lines) if e["event"] == "upstream_failed"]
     assert failed["action"] == "show_usage" and failed["status"] == 404 and failed["operation"] == "getProjectUsage"
     assert ENV["ACME_API_TOKEN"] not in "\n".join(lines)
-
-
-@pytest.mark.parametrize("columns", [("run_key", "idempotency_key", "claimed_until")])
-def test_a_store_of_the_previous_schema_is_upgraded_in_place(tmp_path: Path, columns) -> None:
-    from sqlalchemy import MetaData, Table, create_engine, insert
-
-    from chatgw.store import RunAhead, open_store
-    from chatgw.store.tables import metadata, schema_version
-
-    url = f"sqlite:///{tmp_path}/old.db"
-    old = MetaData()
-    for table in metadata.sorted_tables:
-        Table(table.name, old, *[c._copy() for c in table.columns if c.name not in columns])
-    engine = create_engine(url)
-    old.create_all(engine)
-    with engine.begin() as connection:
-        connection.execute(insert(old.tables["schema_version"]).values(version=1, applied_at=0.0))
-    engine.dispose()
-
-    store = open_store(url)
-    try:
-        ahead = RunAhead("r" * 32, "a", "op", {}, None, {"status": "executing"})
-        lease = store.begin_run("c1", ahead, lease=None, subject=None, claims={}, now=1.0)
-        assert lease is not None
-        assert store.begin_run("c1", ahead, lease=lease, subject=None, claims={}, now=1.0) is None
-        with store.engine.connect() as connection:
-            versions = connection.execute(schema_version.select()).all()
-        assert max(v.version for v in versions) == 2
-    finally:
-        store.close()
 
 
 def test_a_crashed_run_nobody_comes_back_to_still_reaches_a_human(tmp_path: Path) -> None:
