@@ -49,6 +49,14 @@ class Cluster:
 
     def start(self) -> None:
         self._run("initdb", "-D", str(self._data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+        self.resume()
+
+    def pause(self) -> None:
+        """Stop the server (its data stays): a database outage, for fault tests."""
+        self._run("pg_ctl", "-D", str(self._data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the server again on the same port."""
         options = (
             f"-p {self.port} -k {self._folder} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"

@@ -20,6 +20,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -85,6 +87,22 @@ def install(app: FastAPI, metrics: Metrics) -> None:
             parts.append(f"{where or 'body'}: {problem.get('msg', 'invalid')}")
         metrics.errors.labels("invalid_request").inc()
         return error_response(422, "invalid_request", "; ".join(parts) or "the request is not valid")
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(PoolTimeout)
+    async def _store(request: Request, error: Exception) -> ErrorResponse:
+        # The database is away (down, restarting, unreachable, out of connections): the client
+        # may retry. A turn's writes are one transaction and a confirmed request is written
+        # ahead, so a retry never runs an action twice. Other database errors are bugs: 500.
+        event(get_logger(), "store_unavailable", logging.WARNING, path=request.url.path, error=type(error).__name__)
+        metrics.errors.labels("store_unavailable").inc()
+        return error_response(
+            503, "store_unavailable",
+            "the conversation store cannot be reached right now; try again in a few seconds "
+            "(a confirmed action is never sent twice)",
+            {"Retry-After": "2"},
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> ErrorResponse:

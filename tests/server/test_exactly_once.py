@@ -166,7 +166,7 @@ def test_a_turn_failing_after_the_call_releases_the_conversation_and_never_resen
         later = chat(client, "yes", cid)
         [run] = client.get(f"/v1/conversations/{cid}").json()["action_runs"]
 
-    assert failed.status_code == 500 and failed.json()["error"]["code"]
+    assert failed.status_code == 503 and failed.json()["error"]["code"] == "store_unavailable"
     assert right_after.status_code == 200
     assert "went through" in " ".join(right_after.json()["replies"])
     assert later.status_code == 200 and later.json()["state"] != "confirming"
