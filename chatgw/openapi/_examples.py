@@ -15,7 +15,7 @@ try:  # the regex parser of the standard library (3.11+), used to make strings t
 except ImportError:  # pragma: no cover - a Python without it just gets plain strings
     _sre = _sre_parse = None  # type: ignore[assignment]
 
-_MAX_DEPTH = 6  # deep enough for real responses; bounded because cut recursion leaves {} anyway
+_MAX_DEPTH = 6  # deep enough for real responses, and it bounds the example of a wide graph
 
 _FORMATS = {
     "date-time": "2024-05-31T14:30:00Z",
@@ -38,8 +38,12 @@ _FORMATS = {
 }
 
 
-def example_for(schema: Any, depth: int = 0) -> Any:
-    """The schema's example/default/first enum value, else one generated from the schema."""
+def example_for(schema: Any, depth: int = 0, path: tuple[int, ...] = ()) -> Any:
+    """The schema's example/default/first enum value, else one generated from the schema.
+
+    `path` holds the ids of the schemas being generated around this one: a recursive schema
+    met again on it stops there (an empty object or list, else None), as the depth bound does.
+    """
     if not isinstance(schema, Mapping):
         return None
     for key in ("example", "default", "const"):
@@ -51,31 +55,35 @@ def example_for(schema: Any, depth: int = 0) -> Any:
     enum = [value for value in schema.get("enum") or () if value is not None]
     if enum:
         return copy.deepcopy(enum[0])
-    return _generate(schema, depth)
+    return _generate(schema, depth, path)
 
 
-def _generate(schema: Mapping[str, Any], depth: int) -> Any:
-    alternatives = non_null(branches(schema, "oneOf")) or non_null(branches(schema, "anyOf"))
-    if alternatives and not schema.get("properties"):
-        # An object made of every branch's properties would satisfy none of them: take the first.
-        return example_for(alternatives[0], depth + 1)
+def _generate(schema: Mapping[str, Any], depth: int, path: tuple[int, ...]) -> Any:
     kind = type_name(schema)
+    again = id(schema) in path
+    path = (*path, id(schema))
+    alternatives = non_null(branches(schema, "oneOf")) or non_null(branches(schema, "anyOf"))
+    if alternatives and not schema.get("properties") and not again:
+        # An object made of every branch's properties would satisfy none of them: take the first.
+        return example_for(alternatives[0], depth + 1, path)
     if kind == "object":
-        if depth >= _MAX_DEPTH:
+        if depth >= _MAX_DEPTH or again:
             return {}
         value = {}
         for branch in branches(schema, "allOf"):  # a branch's own example is worth keeping
-            sample = example_for(branch, depth + 1)
+            sample = example_for(branch, depth + 1, path)
             if isinstance(sample, dict):
                 value.update(sample)
         for name, sub in properties(schema).items():
             if name not in value:
-                value[name] = example_for(sub, depth + 1)
+                value[name] = example_for(sub, depth + 1, path)
         return value
     if kind == "array":
-        if depth >= _MAX_DEPTH:
+        if depth >= _MAX_DEPTH or again:
             return []
-        return [example_for(items(schema), depth + 1)]
+        return [example_for(items(schema), depth + 1, path)]
+    if again:
+        return None
     flat = flatten(schema)
     if any(key in flat for key in ("example", "default", "enum")):  # found through allOf
         return example_for({key: value for key, value in flat.items() if key not in COMBINATORS}, depth)

@@ -1,7 +1,11 @@
-"""Structural walks over inlined, normalised schemas, shared by `schema` and `_examples`.
+"""Structural walks over resolved, normalised schemas, shared by `schema` and `_examples`.
 
-A schema here is a Mapping (or a 3.1 boolean schema). `{}` means "anything": it is also what a
-cut recursive reference became, so walks treat it as unknown rather than as an error.
+A schema here is a Mapping (or a 3.1 boolean schema); `{}` means "anything" (also what a broken
+`$ref` became, recorded as a spec problem), so walks treat it as unknown rather than as an error.
+Schemas form a graph (a recursive schema is a cycle, see `_resolve`). These walks only go
+through allOf/anyOf/oneOf, which `_resolve` guarantees never loop without a property or item
+step, so they end; walks that go into properties or items end with the value they follow, or
+must track the schemas on their path (`_examples`, `_graph`).
 """
 
 from __future__ import annotations
@@ -128,10 +132,20 @@ def is_null(schema: Any) -> bool:
 
 
 def _combine(first: Mapping[str, Any], second: Mapping[str, Any], how: str) -> Mapping[str, Any]:
-    if first is second or first == second or not second:
+    if first is second or _equal(first, second) or not second:
         return first
     if not first:
         return second
     if set(first) == {how}:  # extend a combination made here before rather than nest it
         return {how: [*first[how], second]}
     return {how: [first, second]}
+
+
+def _equal(first: Mapping[str, Any], second: Mapping[str, Any]) -> bool:
+    """`==`, except that two distinct copies of a recursive schema compare unequal instead of
+    recursing for ever (Python compares shared objects by identity, so the graph's own cycles
+    are fine)."""
+    try:
+        return first == second
+    except RecursionError:
+        return False

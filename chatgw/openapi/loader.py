@@ -1,17 +1,14 @@
-"""Loading an OpenAPI 3.0/3.1 spec (YAML or JSON) into a `Spec`, with a parse cache."""
+"""Loading an OpenAPI 3.0/3.1 spec (YAML or JSON) into a `Spec`, with a parse cache (parsing: `_parse`)."""
 
 from __future__ import annotations
 
 import hashlib
-import json
-import re
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
 from chatgw.errors import SpecError
 from chatgw.openapi._cache import DocumentCache, default_cache_dir
+from chatgw.openapi._parse import parse_document as _parse
 from chatgw.openapi._spec import Spec
 
 __all__ = ["Spec", "load_spec"]
@@ -48,28 +45,6 @@ def _read(path: Path) -> bytes:
         raise SpecError(f"cannot read OpenAPI spec {path}: {exc.strerror}") from None
 
 
-def _parse(raw: bytes, path: Path) -> Any:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SpecError(f"{path} is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        try:
-            return json.loads(text)  # several times faster than YAML on JSON input
-        except json.JSONDecodeError as exc:
-            if path.suffix.lower() == ".json":
-                raise SpecError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
-    try:
-        return yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a safe loader, see below
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = " ".join(str(exc.problem or exc.context or "syntax error").split())
-        raise SpecError(f"{where}: invalid YAML: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise SpecError(f"{path}: invalid YAML: {' '.join(str(exc).split())}") from None
-
-
 def _check(document: Any, path: Path) -> None:
     """Refuse anything that is not an OpenAPI 3.x document, saying what it is instead."""
     if not isinstance(document, Mapping):
@@ -85,26 +60,3 @@ def _check(document: Any, path: Path) -> None:
         raise SpecError(f"{path} is not an OpenAPI document: it has no top-level `openapi:` version")
     if not str(version).startswith("3."):
         raise SpecError(f"{path} is OpenAPI {version}; chatgw reads OpenAPI 3.0 and 3.1 only")
-
-
-# The C loader when PyYAML was built with libyaml (much faster on large specs). Resolution is
-# narrowed towards YAML 1.2 / JSON: dates stay strings and only true/false are booleans, so an
-# example `2024-05-01` or an enum value `no` reaches the schema as the spec author wrote it.
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _SpecLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    pass
-
-
-_SpecLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, pattern)
-        for tag, pattern in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-_SpecLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)

@@ -1,7 +1,9 @@
-"""Pure functions over the inlined, normalised schemas of an `Operation`.
+"""Pure functions over the resolved, normalised schemas of an `Operation`.
 
-The schemas hold no `$ref` and speak JSON Schema 2020-12 (see `_resolve`); `{}` means "any
-value" (also what a cut recursive reference became). None of these functions mutate a schema.
+The schemas hold no `$ref` and speak JSON Schema 2020-12 (see `_resolve`); a recursive schema
+is a cycle of shared dicts, so none of these functions mutate a schema, and those that walk a
+schema without a value to follow stop at a revisit (`example_for`, `finite`). `{}` means "any
+value" (also what a broken `$ref` became, recorded in `Spec.findings`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, UnknownType, best_match
 
 from chatgw.openapi import _examples
+from chatgw.openapi._graph import finite
 from chatgw.openapi._messages import describe
 from chatgw.openapi._walk import SCALARS, branches, flatten, items, properties, required, type_name
 
@@ -23,6 +26,7 @@ __all__ = [
     "check_value",
     "constraints",
     "example_for",
+    "finite",
     "is_open",
     "properties",
     "property_schema",

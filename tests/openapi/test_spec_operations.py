@@ -10,23 +10,12 @@ import pytest
 
 from chatgw.openapi import Operation, Spec, load_spec
 from chatgw.openapi import schema as s
+from chatgw.openapi._graph import reachable
 
 
 def _refs_in(node: Any) -> list[str]:
-    """Every `$ref` value anywhere below `node` (records, dicts, lists)."""
-    found: list[str] = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "$ref" in item:
-                found.append(str(item["$ref"]))
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-        elif hasattr(item, "__dataclass_fields__"):
-            stack.extend(getattr(item, name) for name in item.__dataclass_fields__)
-    return found
+    """Every `$ref` value anywhere below `node` (records, dicts, lists), each node seen once."""
+    return [str(item["$ref"]) for item in reachable(node).values() if isinstance(item, dict) and "$ref" in item]
 
 
 def _op(spec: Spec, ref: str) -> Operation:
@@ -162,15 +151,18 @@ def test_operation_leaves_no_ref_anywhere(name: str, request: pytest.FixtureRequ
         assert _refs_in(operation) == [], operation.key
 
 
-def test_operation_cuts_recursion_with_an_empty_schema(small: Spec) -> None:
+def test_operation_resolves_recursion_into_a_cycle(small: Spec) -> None:
     ok = _op(small, "getFolder").success_response()
     assert ok is not None
-    assert s.at_path(ok.schema, ["name"]) == {"type": "string"}
-    assert s.at_path(ok.schema, ["children"]) == {"type": "array", "items": {}}
-    assert s.at_path(ok.schema, ["children", "0", "name"]) == {}  # below the cut: anything
+    folder = ok.schema
+    assert s.at_path(folder, ["name"]) == {"type": "string"}
+    assert s.at_path(folder, ["children", "0"]) is folder  # the same object, not a copy
+    assert s.at_path(folder, ["children", "0", "children", "5", "name"]) == {"type": "string"}
+    assert s.at_path(folder, ["children", "0", "nmae"]) is None  # typos are seen at any depth
+    assert small.problems == ()
 
 
-def test_operation_cuts_intercom_search_filter_recursion(intercom: Spec) -> None:
+def test_operation_resolves_intercom_search_filter_recursion(intercom: Spec) -> None:
     body = _op(intercom, "searchConversations").request_body
     assert body is not None and _refs_in(body) == []
     assert s.at_path(body.schema, ["query", "operator"]) is not None
@@ -216,17 +208,23 @@ def test_spec_records_broken_references_instead_of_failing(intercom: Spec) -> No
     assert any("custom_attributes" in problem for problem in intercom.problems)
 
 
-def _contains_key(node: Any, key: str) -> bool:
-    """Whether `key` is a keyword (not a property name) anywhere in the schema `node`."""
+def _contains_key(node: Any, key: str, seen: set[int] | None = None) -> bool:
+    """Whether `key` is a keyword (not a property name) anywhere in the schema graph `node`."""
+    seen = set() if seen is None else seen
     if isinstance(node, dict):
+        if id(node) in seen:
+            return False  # a recursive schema: already looked at
+        seen.add(id(node))
         if key in node:
             return True
         return any(
-            _contains_key(value, key) if name != "properties" else any(_contains_key(v, key) for v in value.values())
+            _contains_key(value, key, seen)
+            if name != "properties"
+            else any(_contains_key(v, key, seen) for v in value.values())
             for name, value in node.items()
         )
     if isinstance(node, list):
-        return any(_contains_key(value, key) for value in node)
+        return any(_contains_key(value, key, seen) for value in node)
     return False
 
 
