@@ -2,9 +2,46 @@
 
 from __future__ import annotations
 
+import sys
+from importlib import metadata
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
+
+try:  # recent typer vendors click; its exceptions are not re-exported
+    from typer._click import exceptions as _click_errors
+except ImportError:  # pragma: no cover - older typer depends on click itself
+    from click import exceptions as _click_errors  # type: ignore[no-redef]
+
+
+class _Group(TyperGroup):
+    """Usage errors (`--format xml`) as one `chatgw: error:` line and exit 2, like every other
+    could-not-run reason, instead of a boxed multi-line panel."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **extra)
+        try:
+            code = super().main(*args, standalone_mode=False, **extra)
+        except _click_errors.NoArgsIsHelpError as error:
+            sys.exit(error.exit_code)  # building the error printed the help, as typer does
+        except _click_errors.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "chatgw"
+            reason = error.format_message().replace("Value error, ", "")
+            typer.echo(f"chatgw: error: {reason} (see `{command} --help`)", err=True)
+            sys.exit(error.exit_code)
+        except _click_errors.ClickException as error:
+            typer.echo(f"chatgw: error: {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            typer.echo("chatgw: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
+    cls=_Group,
     name="chatgw",
     help="A declarative action gateway for customer-support chat.",
     no_args_is_help=True,
@@ -26,6 +63,14 @@ def main() -> None:
     app()
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"chatgw {metadata.version('chatgw')}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print chatgw's version and exit.", callback=_print_version, is_eager=True),
+) -> None:
     """chatgw: give your support bot safe, real actions on your own API."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Optional
@@ -15,6 +16,7 @@ from chatgw.cli import CONFIG_HELP, app
 from chatgw.cli._common import DEFAULT_CONFIG, EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, fail, stderr
 from chatgw.compiler import compile_project
 from chatgw.compiler.diagnostics import Diagnostic
+from chatgw.compiler.formatters import shown_path
 from chatgw.errors import ChatgwError
 
 if TYPE_CHECKING:
@@ -46,17 +48,18 @@ def run_tests(
     from chatgw.testing import SuiteError, load_cases, run_suite, select, suite_files, write_junit
     from chatgw.testing.report import render_failures, render_line, render_summary
 
+    root = config.resolve().parent
     try:
         compiled = compile_project(config)
         if compiled.plan is None:
-            _print_problems(compiled.errors, "the configuration has errors; `chatgw validate` shows them all")
+            _print_problems(compiled.errors, root, "the configuration has errors; `chatgw validate` shows them all")
         plan = compiled.plan
         root = Path(plan.root)
         cases = load_cases(
             suite_files(paths or [root / plan.tests]), root, actions={action.name for action in plan.actions}
         )
     except SuiteError as error:
-        _print_problems(error.diagnostics, "fix the test files")
+        _print_problems(error.diagnostics, root, "fix the test files")
     except ChatgwError as error:
         fail(error)
     if not cases:
@@ -91,9 +94,9 @@ def run_tests(
     raise typer.Exit(EXIT_FINDINGS if suite.failed else EXIT_OK)
 
 
-def _print_problems(problems: tuple[Diagnostic, ...], summary: str) -> NoReturn:
+def _print_problems(problems: tuple[Diagnostic, ...], root: Path, summary: str) -> NoReturn:
     for problem in problems:
-        stderr.print(problem.one_line(), markup=False)
+        stderr.print(replace(problem, file=shown_path(root, problem.file)).one_line(), markup=False)
         if problem.hint:
             stderr.print(f"  = help: {problem.hint}", markup=False)
     stderr.print(f"chatgw: error: {summary}", markup=False)

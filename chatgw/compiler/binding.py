@@ -7,12 +7,12 @@ remembered so the slot can take that schema's type and constraints.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from chatgw.compiler.diagnostics import Diagnostic, diagnostic
+from chatgw.compiler.suggest import close_names, did_you_mean, listing
 from chatgw.compiler.templates import is_template, whole_expression
 from chatgw.config.yamlpos import PathKey, SourceDoc
 from chatgw.openapi import schema as schemas
@@ -33,17 +33,26 @@ class Binding:
 def bind_call(operation: Operation, call: Mapping[str, Any], doc: SourceDoc, base: PathKey) -> Binding:
     """Check the parameters and body of one call against `operation`."""
     binding = Binding()
+    # A required parameter given under a wrong name is one mistake: CGW202 says "did you mean
+    # it", so no CGW203 says it is missing too.
+    misnamed: set[tuple[str, str]] = set()
     for section, location in _LOCATIONS.items():
         given = call.get(section) or {}
         for name, value in given.items():
             path = (*base, section, name)
             parameter = _parameter(operation, str(name), location)
             if parameter is None:
-                binding.diagnostics.append(_unknown_parameter(operation, str(name), location, doc, path))
+                unknown, meant = _unknown_parameter(operation, str(name), location, doc, path)
+                binding.diagnostics.append(unknown)
+                misnamed.update(meant)
                 binding.templates.extend(templates_in(value, path))  # their names are still checked
                 continue
             _check_leaf(value, parameter.schema, f"{location} parameter '{name}'", doc, path, binding)
+    for section, location in _LOCATIONS.items():
+        given = call.get(section) or {}
         for parameter in operation.parameters:
+            if (parameter.location, parameter.name) in misnamed:
+                continue
             if parameter.location == location and parameter.required and not _has_parameter(given, parameter.name, location):
                 where = doc.at((*base, section), key=True) if section in call else doc.at(base, key=True)
                 binding.diagnostics.append(
@@ -95,8 +104,7 @@ def _check_value_tree(
             sub = listed.get(str(key))
             if sub is None:
                 if not schemas.is_open(schema):
-                    close = difflib.get_close_matches(str(key), list(listed), n=1, cutoff=0.6)
-                    hint = f"did you mean '{close[0]}'?" if close else _known_hint(listed)
+                    hint = did_you_mean(str(key), listed) or _known_hint(listed)
                     binding.diagnostics.append(
                         diagnostic("CGW205", f"{label} has no field '{key}'", doc.at(child, key=True), hint)
                     )
@@ -180,19 +188,24 @@ def _has_parameter(given: Mapping[Any, Any], name: str, location: str) -> bool:
     return name in given
 
 
-def _unknown_parameter(operation: Operation, name: str, location: str, doc: SourceDoc, path: PathKey) -> Diagnostic:
+def _unknown_parameter(
+    operation: Operation, name: str, location: str, doc: SourceDoc, path: PathKey
+) -> tuple[Diagnostic, list[tuple[str, str]]]:
+    """CGW202 for `name`, and the parameters (location, name) the hint says it is meant to be."""
     same_place = [p.name for p in operation.parameters if p.location == location]
-    close = difflib.get_close_matches(name, same_place, n=1, cutoff=0.6)
+    close = close_names(name, same_place)
     elsewhere = [p.location for p in operation.parameters if p.name == name]
     if close:
-        hint = f"did you mean '{close[0]}'?"
+        hint = did_you_mean(name, same_place) or ""
+        meant = [(location, close[0])]
     elif elsewhere:
         hint = f"'{name}' is a {elsewhere[0]} parameter of this operation; move it there"
-    elif same_place:
-        hint = f"{location} parameters of {operation.key}: {', '.join(same_place)}"
+        meant = [(elsewhere[0], name)]
     else:
-        hint = f"{operation.key} has no {location} parameters"
-    return diagnostic("CGW202", f"{operation.key} has no {location} parameter '{name}'", doc.at(path, key=True), hint)
+        hint = f"{location} parameters of {operation.key}: {', '.join(same_place)}" if same_place else f"{operation.key} has no {location} parameters"
+        meant = []
+    message = f"{operation.key} has no {location} parameter '{name}'"
+    return diagnostic("CGW202", message, doc.at(path, key=True), hint), meant
 
 
 def _is_free(schema: Mapping[str, Any]) -> bool:
@@ -201,9 +214,7 @@ def _is_free(schema: Mapping[str, Any]) -> bool:
 
 
 def _known_hint(listed: Mapping[str, Any]) -> str:
-    names = sorted(listed)
-    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
-    return f"known fields: {shown}" if names else "this object takes no fields"
+    return f"known fields: {listing(sorted(listed))}" if listed else "this object takes no fields"
 
 
 def _required_hint(schema: Mapping[str, Any]) -> str:

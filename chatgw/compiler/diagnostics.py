@@ -24,6 +24,7 @@ CODES: dict[str, tuple[str, Severity]] = {
     "CGW108": ("action-kind", "error"),
     "CGW109": ("no-actions", "warning"),
     "CGW110": ("model-folder", "error"),
+    "CGW111": ("actions-folder", "error"),
     # CGW2xx: binding to the OpenAPI operation
     "CGW201": ("unknown-operation", "error"),
     "CGW202": ("unknown-parameter", "error"),
@@ -32,6 +33,7 @@ CODES: dict[str, tuple[str, Severity]] = {
     "CGW205": ("unknown-body-field", "error"),
     "CGW206": ("value-mismatch", "error"),
     "CGW207": ("body-not-accepted", "error"),
+    "CGW208": ("spec-problem", "warning"),
     # CGW3xx: templates and slots
     "CGW301": ("template-syntax", "error"),
     "CGW302": ("undefined-name", "error"),
@@ -39,11 +41,14 @@ CODES: dict[str, tuple[str, Severity]] = {
     "CGW304": ("unused-slot", "warning"),
     "CGW305": ("invalid-slot", "error"),
     "CGW306": ("invalid-reply-key", "error"),
+    "CGW307": ("unknown-filter", "error"),
+    "CGW308": ("optional-response-field", "warning"),
     # CGW4xx: intents
     "CGW401": ("too-few-examples", "warning"),
     "CGW402": ("shared-example", "warning"),
     "CGW403": ("placeholder-example", "warning"),
     "CGW404": ("invalid-pattern", "error"),
+    "CGW405": ("overlapping-actions", "warning"),
     # CGW5xx: safety
     "CGW501": ("literal-secret", "error"),
     "CGW502": ("unconfirmed-change", "warning"),

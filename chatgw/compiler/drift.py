@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from chatgw.compiler.diagnostics import Diagnostic, Location, diagnostic
+from chatgw.compiler.paths import spec_files_hint
 from chatgw.compiler.project import CompileResult, compile_project
 from chatgw.config.loader import ActionSource, load_sources
 from chatgw.config.yamlpos import PathKey, SourceDoc
@@ -40,6 +41,8 @@ def check_drift(
 
     Raises ConfigError/SpecError, as `compile_project` does, when either compile cannot run.
     """
+    if Path(new_spec).is_dir():
+        raise SpecError(f"new spec {new_spec} is a folder, not a file; {spec_files_hint(Path(new_spec))}")
     if not Path(new_spec).is_file():
         raise SpecError(f"new spec {new_spec} not found; check the path given to --against")
     current = compile_project(config_path, environ=environ, cache_dir=cache_dir)

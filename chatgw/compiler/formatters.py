@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import ClassVar, Sequence
 
@@ -10,7 +13,11 @@ from chatgw.compiler.diagnostics import CODES, Diagnostic
 
 
 class Formatter:
-    """Turns diagnostics plus a summary into text for one output format."""
+    """Turns diagnostics plus a summary into text for one output format.
+
+    Every format shows a file as `shown_path` does (relative to the working directory), so
+    the text a developer reads and the annotations CI places name the same path.
+    """
 
     name: ClassVar[str]
 
@@ -19,6 +26,10 @@ class Formatter:
 
     def render(self, diagnostics: Sequence[Diagnostic], actions: int) -> str:
         raise NotImplementedError
+
+    def shown(self, d: Diagnostic) -> Diagnostic:
+        """`d` with its file as shown to the user."""
+        return replace(d, file=shown_path(self.root, d.file))
 
 
 class TextFormatter(Formatter):
@@ -37,7 +48,7 @@ class TextFormatter(Formatter):
         return "\n\n".join([*blocks, summary]) + "\n"
 
     def _one(self, d: Diagnostic, sources: dict[str, list[str] | None]) -> str:
-        lines = [d.one_line()]
+        lines = [self.shown(d).one_line()]
         if d.file not in sources:
             sources[d.file] = _read_lines(self.root / d.file)
         found = sources[d.file]
@@ -63,18 +74,14 @@ class JsonFormatter(Formatter):
     def render(self, diagnostics: Sequence[Diagnostic], actions: int) -> str:
         errors, warnings = _counts(diagnostics)
         payload = {
-            "diagnostics": [d.as_dict() for d in diagnostics],
+            "diagnostics": [self.shown(d).as_dict() for d in diagnostics],
             "summary": {"errors": errors, "warnings": warnings, "actions": actions},
         }
         return json.dumps(payload, indent=2) + "\n"
 
 
 class GithubFormatter(Formatter):
-    """GitHub Actions workflow commands: annotations on the pull request's files.
-
-    Paths are relative to the working directory (the checkout, in CI), not to the config's
-    folder, so annotations land on the right file when chatgw.yaml lives in a subfolder.
-    """
+    """GitHub Actions workflow commands: annotations on the pull request's files."""
 
     name = "github"
 
@@ -84,24 +91,26 @@ class GithubFormatter(Formatter):
             level = "error" if d.severity == "error" else "warning"
             message = f"{d.code} {d.message}" + (f" ({d.hint})" if d.hint else "")
             lines.append(
-                f"::{level} file={_escape_property(_from_workdir(self.root, d.file))},line={d.line},col={d.column},"
+                f"::{level} file={_escape_property(shown_path(self.root, d.file))},line={d.line},col={d.column},"
                 f"title={d.code}::{_escape_data(message)}"
             )
         return "".join(line + "\n" for line in lines)
 
 
 class SarifFormatter(Formatter):
-    """SARIF 2.1.0, for code-scanning dashboards; paths as for GitHub annotations."""
+    """SARIF 2.1.0, for code-scanning dashboards."""
 
     name = "sarif"
 
     def render(self, diagnostics: Sequence[Diagnostic], actions: int) -> str:
         used = sorted({d.code for d in diagnostics})
+        version, docs = _package()
         rules = [
             {
                 "id": code,
                 "name": CODES[code][0],
-                "helpUri": f"docs/diagnostics.md#{code.lower()}",
+                # Only a public page helps a dashboard's reader: a repository path would not exist in theirs.
+                **({"helpUri": f"{docs}/diagnostics.md#{code.lower()}"} if docs else {}),
                 "defaultConfiguration": {"level": CODES[code][1]},
             }
             for code in used
@@ -114,7 +123,7 @@ class SarifFormatter(Formatter):
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": _from_workdir(self.root, d.file)},
+                            "artifactLocation": {"uri": shown_path(self.root, d.file)},
                             "region": {"startLine": d.line, "startColumn": d.column},
                         }
                     }
@@ -125,7 +134,7 @@ class SarifFormatter(Formatter):
         payload = {
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
-            "runs": [{"tool": {"driver": {"name": "chatgw", "rules": rules}}, "results": results}],
+            "runs": [{"tool": {"driver": {"name": "chatgw", "version": version, "rules": rules}}, "results": results}],
         }
         return json.dumps(payload, indent=2) + "\n"
 
@@ -145,12 +154,31 @@ def _read_lines(path: Path) -> list[str] | None:
         return None
 
 
-def _from_workdir(root: Path, file: str) -> str:
-    """`file` (relative to the config's folder) relative to the working directory, when below it."""
+def shown_path(root: Path, file: str) -> str:
+    """`file` (relative to the config's folder `root`) as users see it: relative to the working
+    directory, as CI annotations need; absolute when it is not below the working directory."""
+    path = (root / file).resolve()
     try:
-        return (root / file).resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return path.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return file
+        return path.as_posix()
+
+
+@lru_cache(maxsize=1)
+def _package() -> tuple[str, str | None]:
+    """chatgw's version and the public URL of its docs, from the installed package's metadata."""
+    try:
+        meta = metadata.metadata("chatgw")
+    except metadata.PackageNotFoundError:
+        return "unknown", None
+    urls = dict(_split_url(entry) for entry in meta.get_all("Project-URL") or [])
+    docs = urls.get("documentation")
+    return meta["Version"], docs.rstrip("/") if docs else None
+
+
+def _split_url(entry: str) -> tuple[str, str]:
+    label, _, url = entry.partition(",")
+    return label.strip().lower(), url.strip()
 
 
 def _escape_data(text: str) -> str:

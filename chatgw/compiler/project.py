@@ -12,6 +12,7 @@ from chatgw.compiler.binding import bind_call, templates_in
 from chatgw.compiler.diagnostics import Diagnostic, Location, diagnostic
 from chatgw.compiler.identity import check_identity
 from chatgw.compiler.intents import check_intents
+from chatgw.compiler.paths import check_actions_folder, check_model_folder, setting, spec_files_hint
 from chatgw.compiler.plans import (
     HANDOFF,
     ActionPlan,
@@ -29,6 +30,7 @@ from chatgw.compiler.plans import (
 from chatgw.compiler.references import Scope, TemplateCheck, check_template
 from chatgw.compiler.safety import literal_secrets
 from chatgw.compiler.slots import build_slot, human_name
+from chatgw.compiler.specfindings import spec_findings
 from chatgw.config.loader import SECRET_FIELDS, ActionSource, ProjectSources, load_sources
 from chatgw.config.models import ActionConfig, ProjectConfig
 from chatgw.config.yamlpos import PathKey
@@ -67,31 +69,24 @@ def compile_project(
     diagnostics = list(sources.diagnostics)
     config = sources.config
     # Actions are still checked when chatgw.yaml has errors, as long as the spec is known.
-    openapi = _setting(sources, "openapi")
+    openapi = setting(sources, "openapi")
     if openapi is None and spec_path is None:
         return CompileResult(None, _sorted(diagnostics), None, len(sources.actions))
     spec = _load_spec(sources, openapi, spec_path, cache_dir)
     if sources.config_doc is not None:
         diagnostics.extend(literal_secrets(sources.config_doc, SECRET_FIELDS))
-    if not sources.action_files:
-        diagnostics.append(
-            diagnostic(
-                "CGW109",
-                f"no action files found in {_setting(sources, 'actions') or 'actions/'}",
-                sources.config_doc.at(("actions",)) if sources.config_doc else _nowhere(sources),
-                hint="add actions/<name>.yaml files, or run `chatgw init --spec ...`",
-            )
-        )
+    diagnostics.extend(check_actions_folder(sources))
     plans: list[ActionPlan] = []
     for source in sources.actions:
         action_plan, found = compile_action(source, spec)
         diagnostics.extend(found)
         if action_plan is not None:
             plans.append(action_plan)
-    diagnostics.extend(check_intents(sources.actions))
+    diagnostics.extend(check_intents(sources.actions, _operations_called(sources, spec)))
     diagnostics.extend(check_identity(sources, plans))
     idempotent = _idempotent_operations(sources, spec, diagnostics)
-    diagnostics.extend(_check_model_folder(sources))
+    diagnostics.extend(check_model_folder(sources))
+    diagnostics.extend(spec_findings(spec, sources.root))  # last: the actions decide which parts of the spec are read
     diagnostics = _sorted(diagnostics)
     has_errors = any(d.severity == "error" for d in diagnostics)
     plan = None if has_errors or config is None else _project_plan(sources.root, config, tuple(plans), idempotent)
@@ -114,6 +109,8 @@ def compile_action(source: ActionSource, spec: Spec) -> tuple[ActionPlan | None,
     doc = source.doc
     found: list[Diagnostic] = list(literal_secrets(doc))
     kinds = [key for key in ("call", "steps", "answer") if getattr(model, key) is not None]
+    if not kinds and any(path[0] in ("call", "steps", "answer") for path in source.removed if path):
+        return None, found  # what it does is already reported as invalid
     if len(kinds) != 1:
         message = "has none of call:, steps: or answer:" if not kinds else f"has both {' and '.join(kinds)}"
         where = doc.at((kinds[1],), key=True) if len(kinds) > 1 else doc.at(())
@@ -190,6 +187,7 @@ def compile_action(source: ActionSource, spec: Spec) -> tuple[ActionPlan | None,
             response=last,
             response_allowed=True,
             check_response_body=_is_success_key(key),
+            warn_optional=True,
         )
         check_template(text, scope, doc, ("reply", key), checked)
     found.extend(checked.diagnostics)
@@ -292,19 +290,12 @@ def _confirm(
     return None
 
 
-def _setting(sources: ProjectSources, key: str) -> str | None:
-    """A path setting of chatgw.yaml, read from the raw file when the file has other errors."""
-    if sources.config is not None:
-        return getattr(sources.config, key)
-    data = sources.config_doc.data if sources.config_doc is not None else None
-    value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, str) else None
-
-
 def _load_spec(sources: ProjectSources, openapi: str | None, override: Path | None, cache_dir: Path | None) -> Spec:
     path = Path(override) if override is not None else sources.root / str(openapi)
+    where = f"{_position(sources, 'openapi')}: openapi: {openapi}" if override is None else str(override)
+    if path.is_dir():
+        raise SpecError(f"OpenAPI spec {path} is a folder, not a file ({where}); {spec_files_hint(path)}")
     if not path.is_file():
-        where = f"{_position(sources, 'openapi')}: openapi: {openapi}" if override is None else str(override)
         raise SpecError(f"OpenAPI spec {path} not found ({where}); fix the path in chatgw.yaml")
     return load_spec(path, cache_dir=cache_dir)
 
@@ -317,22 +308,17 @@ def _position(sources: ProjectSources, key: str) -> str:
     return f"{location.file}:{location.line}:{location.column}"
 
 
-def _check_model_folder(sources: ProjectSources) -> list[Diagnostic]:
-    """CGW110 when `nlu.model` does not name a folder holding model.onnx and tokenizer.json."""
-    config = sources.config
-    if config is None or config.nlu.model is None:
-        return []
-    folder = sources.root / config.nlu.model
-    if not folder.is_dir():
-        problem = f"nlu.model folder {folder} does not exist"
-    else:
-        missing = [name for name in ("model.onnx", "tokenizer.json") if not (folder / name).is_file()]
-        if not missing:
-            return []
-        problem = f"nlu.model folder {folder} has no {' or '.join(missing)}"
-    where = sources.config_doc.at(("nlu", "model")) if sources.config_doc else _nowhere(sources)
-    hint = "a model folder holds an ONNX sentence encoder (model.onnx) and its tokenizer.json; remove nlu.model to use the packaged one"
-    return [diagnostic("CGW110", problem, where, hint)]
+def _operations_called(sources: ProjectSources, spec: Spec) -> dict[str, frozenset[str]]:
+    """Each action's name and the spec operations its call or steps name (the ones that exist)."""
+    called: dict[str, frozenset[str]] = {}
+    for source in sources.actions:
+        model = source.model
+        if model is None:
+            continue
+        references = [call.operation for call in [model.call, *(model.steps or [])] if call is not None]
+        found = (spec.operation(reference) for reference in references)
+        called[source.name] = frozenset(operation.key for operation in found if operation is not None)
+    return called
 
 
 def _idempotent_operations(sources: ProjectSources, spec: Spec, found: list[Diagnostic]) -> frozenset[str]:

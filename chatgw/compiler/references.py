@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from chatgw.compiler.diagnostics import Diagnostic, Location, diagnostic
-from chatgw.compiler.templates import Reference, analyse
+from chatgw.compiler.suggest import did_you_mean, listing
+from chatgw.compiler.templates import Reference, analyse, names_of
 from chatgw.config.yamlpos import PathKey, SourceDoc
 from chatgw.openapi import schema as schemas
 from chatgw.openapi.model import Operation
@@ -25,6 +26,8 @@ class Scope:
     response: Operation | None = None  # the operation whose response `response` is
     response_allowed: bool = False
     check_response_body: bool = False  # only success replies know the body's schema
+    # In a reply, reading a field the schema does not require fails the render when it is absent.
+    warn_optional: bool = False
 
 
 @dataclass(slots=True)
@@ -40,20 +43,20 @@ def check_template(
     """Syntax and names of one template; findings and used names go into `found`."""
     info = analyse(source, expression=expression)
     if info.error:
-        found.diagnostics.append(
-            diagnostic(
-                "CGW301",
-                f"template syntax error: {info.error}",
-                _line_in(doc, path, info.error_line, None),
-                hint="check the {{ }} and {% %} pairs",
-            )
-        )
+        where = _line_in(doc, path, info.error_line, (info.error_at,) if info.error_at else ())
+        found.diagnostics.append(diagnostic("CGW301", f"template syntax error: {info.error}", where, hint="check the {{ }} and {% %} pairs"))
         return
+    for callee in info.callees:
+        if not callee.known:
+            hint = did_you_mean(callee.name, names_of(callee.kind)) or f"{callee.kind}s: {listing(names_of(callee.kind), 40)}"
+            message = f"unknown {callee.kind} '{callee.name}'; rendering this template would fail"
+            found.diagnostics.append(diagnostic("CGW307", message, _line_in(doc, path, callee.line, (callee.pattern,)), hint))
     for reference in info.references:
         problem = _check(reference, scope, found)
         if problem:
             code, message, hint = problem
-            found.diagnostics.append(diagnostic(code, message, _line_in(doc, path, reference.line, reference), hint))
+            needles = (re.escape(reference.dotted), re.escape(reference.parts[0]))
+            found.diagnostics.append(diagnostic(code, message, _line_in(doc, path, reference.line, needles), hint))
 
 
 def _check(reference: Reference, scope: Scope, found: TemplateCheck) -> tuple[str, str, str] | None:
@@ -76,14 +79,13 @@ def _check(reference: Reference, scope: Scope, found: TemplateCheck) -> tuple[st
             return None
         name = parts[1]
         if name not in scope.steps:
-            close = difflib.get_close_matches(name, list(scope.steps), n=1, cutoff=0.6)
-            hint = f"did you mean 'steps.{close[0]}'?" if close else "a step can only read the steps that ran before it"
+            hint = did_you_mean(name, scope.steps, "steps.") or "a step can only read the steps that ran before it"
             return "CGW302", f"'steps.{name}' is not an earlier step", hint
         if len(parts) > 2 and parts[2] not in _RESULT_FIELDS:
             return _unknown_result_field(f"steps.{name}", parts[2])
         operation = scope.steps[name]
         if len(parts) > 3 and parts[2] == "body" and operation is not None:
-            return _body_path(operation, parts[3:], f"steps.{name}.body")
+            return _body_path(operation, reference, 3, f"steps.{name}.body", scope.warn_optional)
         return None
     if root == "response":
         if not scope.response_allowed:
@@ -91,48 +93,61 @@ def _check(reference: Reference, scope: Scope, found: TemplateCheck) -> tuple[st
         if len(parts) > 1 and parts[1] not in _RESULT_FIELDS:
             return _unknown_result_field("response", parts[1])
         if len(parts) > 2 and parts[1] == "body" and scope.check_response_body and scope.response is not None:
-            return _body_path(scope.response, parts[2:], "response.body")
+            return _body_path(scope.response, reference, 2, "response.body", scope.warn_optional)
         return None
     return "CGW302", f"unknown name '{root}'", _ROOTS_HINT
 
 
-def _body_path(operation: Operation, parts: tuple[str, ...], label: str) -> tuple[str, str, str] | None:
+def _body_path(operation: Operation, reference: Reference, start: int, label: str, warn_optional: bool) -> tuple[str, str, str] | None:
+    """CGW303 for a field the response cannot have; CGW308 for one it may leave out."""
     success = operation.success_response()
     if success is None or success.schema is None:
         return None  # nothing is known of the body: nothing to check against
-    if schemas.at_path(success.schema, list(parts)) is not None:
-        return None
-    walked: list[str] = []
-    node: Mapping[str, Any] | None = success.schema
-    for part in parts:
-        child = schemas.at_path(node, [part]) if node is not None else None
+    parts = reference.parts[start:]
+    node: Mapping[str, Any] = success.schema
+    for index, part in enumerate(parts):
+        child = schemas.at_path(node, [part])
+        where = ".".join([label, *parts[:index]])
         if child is None:
-            known = sorted(schemas.properties(node)) if node is not None else []
-            close = difflib.get_close_matches(part, known, n=1, cutoff=0.6)
-            where = ".".join([label, *walked])
-            hint = f"did you mean '{close[0]}'?" if close else (f"fields of {where}: {', '.join(known[:12])}" if known else f"{where} has no fields")
+            known = sorted(schemas.properties(node))
+            hint = did_you_mean(part, known) or (f"fields of {where}: {listing(known)}" if known else f"{where} has no fields")
             message = f"'{label}.{'.'.join(parts)}': the {operation.key} response has no field '{part}'"
             return "CGW303", message, hint
-        walked.append(part)
+        if warn_optional and start + index >= reference.guarded and _optional(node, part):
+            field = f"{where}.{part}"
+            message = f"'{label}.{'.'.join(parts)}': the {operation.key} response may leave out '{part}', and then this reply fails"
+            hint = f"give a fallback: {{{{ {field} | default('...') }}}}, or test it: {{% if {field} is defined %}}"
+            return "CGW308", message, hint
         node = child
     return None
 
 
+def _optional(schema: Mapping[str, Any], part: str) -> bool:
+    """Whether an object schema requires some of its properties, but not `part`.
+
+    An object that requires none says nothing either way: many specs never mark response
+    fields, and a warning on every field read would teach operators to ignore warnings.
+    """
+    required = schemas.required(schema)
+    return bool(required) and part not in required and part in schemas.properties(schema)
+
+
 def _unknown_result_field(label: str, part: str) -> tuple[str, str, str]:
-    close = difflib.get_close_matches(part, _RESULT_FIELDS, n=1, cutoff=0.6)
-    hint = f"did you mean '{label}.{close[0]}'?" if close else f"{label} has {', '.join(_RESULT_FIELDS)}"
+    hint = did_you_mean(part, _RESULT_FIELDS, f"{label}.") or f"{label} has {', '.join(_RESULT_FIELDS)}"
     return "CGW302", f"'{label}.{part}' does not exist", hint
 
 
 def _did_you_mean(name: str, known: Any, prefix: str) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{prefix}{close[0]}'?"
-    return f"declared: {', '.join(sorted(known))}" if known else "none are declared"
+    found = did_you_mean(name, known, prefix)
+    if found:
+        return found
+    return f"declared: {listing(sorted(known))}" if known else "none are declared"
 
 
-def _line_in(doc: SourceDoc, path: PathKey, template_line: int, reference: Reference | None) -> Location:
-    """The place of a template's line inside the YAML value that holds it."""
+def _line_in(doc: SourceDoc, path: PathKey, template_line: int, needles: tuple[str, ...] = ()) -> Location:
+    """The place of a template's line inside the YAML value that holds it; on that line, the
+    first match of the first of `needles` (regular expressions; a group `at` marks the spot)
+    found there or on the value's following lines."""
     start = doc.at(path)
     line = start.line
     text = doc.lines[line - 1] if 0 < line <= len(doc.lines) else ""
@@ -141,16 +156,15 @@ def _line_in(doc: SourceDoc, path: PathKey, template_line: int, reference: Refer
     line += max(template_line - 1, 0)
     if not 0 < line <= len(doc.lines):
         return start
-    if reference is not None:
-        # A folded (>) or multi-line plain value joins its lines, so the template's line
-        # number is not the file's: look on that line, then on the value's following lines.
+    # A folded (>) or multi-line plain value joins its lines, so the template's line number
+    # is not the file's: look on that line, then on the value's following lines.
+    for needle in needles:
         for candidate in _value_lines(doc, start.line, line):
-            index = doc.lines[candidate - 1].find(reference.dotted)
-            if index >= 0:
-                return Location(start.file, candidate, index + 1)
-        index = doc.lines[line - 1].find(reference.parts[0])
-        if index >= 0:
-            return Location(start.file, line, index + 1)
+            offset = start.column - 1 if candidate == start.line else 0  # not in the key before the value
+            match = re.compile(needle).search(doc.lines[candidate - 1], offset)
+            if match:
+                column = match.start("at") if "at" in match.re.groupindex else match.start()
+                return Location(start.file, candidate, column + 1)
     if line == start.line:
         return Location(start.file, line, start.column)
     text = doc.lines[line - 1]

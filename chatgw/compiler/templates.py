@@ -7,9 +7,10 @@ a customer's conversation.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from jinja2 import nodes
@@ -25,6 +26,9 @@ class Reference:
 
     parts: tuple[str, ...]
     line: int  # line inside the template, from 1
+    # How many leading parts the template checks before reading them (`| default(...)`,
+    # `is defined`, inside `{% if ... is defined %}`): those may be absent without an error.
+    guarded: int = 0
 
     @property
     def dotted(self) -> str:
@@ -32,10 +36,36 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class Callee:
+    """A filter (`x | upper`) or test (`x is odd`) a template calls, by name."""
+
+    kind: Literal["filter", "test"]
+    name: str
+    line: int
+
+    @property
+    def known(self) -> bool:
+        return self.name in (_ENV.filters if self.kind == "filter" else _ENV.tests)
+
+    @property
+    def pattern(self) -> str:
+        """Where it is written: after the `|`, or after `is` / `is not`."""
+        lead = r"\|\s*" if self.kind == "filter" else r"\bis\s+(?:not\s+)?"
+        return lead + rf"(?P<at>{re.escape(self.name)})\b"
+
+
+@dataclass(frozen=True, slots=True)
 class TemplateInfo:
     error: str | None  # syntax error message
     error_line: int
     references: tuple[Reference, ...]
+    callees: tuple[Callee, ...] = ()
+    error_at: str | None = None  # a regular expression for where on error_line the error is
+
+
+def names_of(kind: Literal["filter", "test"]) -> list[str]:
+    """The filters or tests templates may call."""
+    return sorted(_ENV.filters if kind == "filter" else _ENV.tests)
 
 
 def is_template(value: Any) -> bool:
@@ -57,11 +87,28 @@ def analyse(source: str, *, expression: bool = False) -> TemplateInfo:
     try:
         tree = _ENV.parse(text)
     except jinja2.TemplateSyntaxError as error:
-        return TemplateInfo(error=error.message or "syntax error", error_line=error.lineno or 1, references=())
+        message = error.message or "syntax error"
+        return TemplateInfo(error=message, error_line=error.lineno or 1, references=(), error_at=_error_pattern(message))
     local = _local_names(tree)
     found: list[Reference] = []
-    _collect(tree, local, found)
-    return TemplateInfo(error=None, error_line=0, references=tuple(found))
+    _collect(tree, local, found, frozenset())
+    callees = [Callee("filter", node.name, node.lineno or 1) for node in tree.find_all(nodes.Filter)]
+    callees += [Callee("test", node.name, node.lineno or 1) for node in tree.find_all(nodes.Test)]
+    return TemplateInfo(error=None, error_line=0, references=tuple(found), callees=tuple(callees))
+
+
+def _error_pattern(message: str) -> str | None:
+    """Where Jinja's syntax error is, from its message: the stray token, or the unclosed block."""
+    if message == "unexpected '}'":
+        return r"(?<!\})(?P<at>\})(?!\})"  # a lone `}`, not half of a `}}`
+    token = re.search(r"(?:got|unexpected(?: char)?) '(.+?)'", message)
+    if token and token.group(1) != "end of print statement":
+        text = token.group(1)
+        return re.escape(text) + (r"\b" if text[-1:].isalnum() else "")
+    block = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
+    if block:
+        return rf"\{{%-?\s*{block.group(1)}\b"
+    return None
 
 
 def _local_names(tree: nodes.Node) -> set[str]:
@@ -72,17 +119,59 @@ def _local_names(tree: nodes.Node) -> set[str]:
     return names
 
 
-def _collect(node: nodes.Node, local: set[str], found: list[Reference]) -> None:
+def _collect(node: nodes.Node, local: set[str], found: list[Reference], guards: frozenset[tuple[str, ...]]) -> None:
+    """Every dotted read below `node`; `guards` are the paths checked to exist around it."""
     chain = _chain(node)
     if chain is not None:
         root = chain[0]
         if root not in local and root not in _GLOBALS:
-            found.append(Reference(parts=chain, line=node.lineno or 1))
+            covered = max((len(guard) for guard in guards if chain[: len(guard)] == guard), default=0)
+            found.append(Reference(parts=chain, line=node.lineno or 1, guarded=covered))
         if isinstance(node, nodes.Getitem):
-            _collect(node.arg, local, found)
+            _collect(node.arg, local, found, guards)
+        return
+    if isinstance(node, (nodes.Filter, nodes.Test)) and node.node is not None and _checks_presence(node):
+        inner = _chain(node.node)
+        _collect(node.node, local, found, guards | {inner} if inner else guards)
+        for child in [*node.args, *(keyword.value for keyword in node.kwargs)]:
+            _collect(child, local, found, guards)
+        return
+    if isinstance(node, (nodes.If, nodes.CondExpr)):
+        _collect(node.test, local, found, guards)
+        present, absent = guards | _tested(node.test, "defined"), guards | _tested(node.test, "undefined")
+        if isinstance(node, nodes.If):
+            for child in node.body:
+                _collect(child, local, found, present)
+            for child in [*node.elif_, *node.else_]:
+                _collect(child, local, found, absent)
+        else:
+            _collect(node.expr1, local, found, present)
+            if node.expr2 is not None:
+                _collect(node.expr2, local, found, absent)
         return
     for child in node.iter_child_nodes():
-        _collect(child, local, found)
+        _collect(child, local, found, guards)
+
+
+_PRESENCE = {"filter": frozenset({"default", "d"}), "test": frozenset({"defined", "undefined"})}
+
+
+def _checks_presence(node: nodes.Filter | nodes.Test) -> bool:
+    """A filter or test that takes an absent value without an error."""
+    return node.name in _PRESENCE["filter" if isinstance(node, nodes.Filter) else "test"]
+
+
+def _tested(test: nodes.Node, name: str) -> frozenset[tuple[str, ...]]:
+    """The paths `test` holds to be `name` (defined / undefined), outside any `not`."""
+    found: set[tuple[str, ...]] = set()
+    pending = [test]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, nodes.Test) and node.name == name and (chain := _chain(node.node)):
+            found.add(chain)
+        elif isinstance(node, nodes.And):
+            pending += [node.left, node.right]
+    return frozenset(found)
 
 
 def _chain(node: nodes.Node) -> tuple[str, ...] | None:

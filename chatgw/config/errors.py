@@ -14,14 +14,19 @@ from chatgw.config.interpolate import has_reference, restore
 from chatgw.config.yamlpos import SourceDoc
 
 
-def located_errors(error: ValidationError, doc: SourceDoc, model: type[BaseModel]) -> list[Diagnostic]:
-    """One diagnostic per pydantic error, at the key or value it is about."""
+def located_errors(
+    error: ValidationError, doc: SourceDoc, model: type[BaseModel], removed: Iterable[tuple[Any, ...]] = ()
+) -> list[Diagnostic]:
+    """One diagnostic per pydantic error, at the key or value it is about.
+
+    `removed` are values already reported and taken out (config/lenient.py): an error about
+    one of them or about what held them (now missing a key, or a list too short) is no news.
+    """
     found: list[Diagnostic] = []
     seen: set[tuple[Any, ...]] = set()
-    for item in error.errors():
-        loc = _data_path(item["loc"], doc.data)
-        kind = item["type"]
-        if (loc, kind) in seen:
+    removed = tuple(removed)
+    for kind, loc, item in error_paths(error, doc.data):
+        if (loc, kind) in seen or any(path[: len(loc)] == loc for path in removed):
             continue
         seen.add((loc, kind))
         dotted = ".".join(str(part) for part in loc) or "(top level)"
@@ -45,6 +50,11 @@ def located_errors(error: ValidationError, doc: SourceDoc, model: type[BaseModel
             message = _without_environment_value(_plain(item["msg"]), _value_at(doc.data, loc), item.get("input"))
             found.append(diagnostic("CGW104", f"{dotted}: {message}", doc.at(loc), hint=_hint_for(kind, item)))
     return found
+
+
+def error_paths(error: ValidationError, data: Any) -> list[tuple[str, tuple[Any, ...], Any]]:
+    """Each error's type and the path in `data` it is about (pydantic's union-branch names dropped)."""
+    return [(item["type"], _data_path(item["loc"], data), item) for item in error.errors()]
 
 
 def _without_environment_value(message: str, written: Any, value: Any) -> str:

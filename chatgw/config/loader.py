@@ -11,11 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from pydantic import BaseModel, ValidationError
-
 from chatgw.compiler.diagnostics import Diagnostic, diagnostic
-from chatgw.config.errors import located_errors
 from chatgw.config.interpolate import UnsetVariable, has_reference, interpolate, protect, restore, secret_reference
+from chatgw.config.lenient import validate_leniently
 from chatgw.config.models import ActionConfig, ProjectConfig
 from chatgw.config.yamlpos import PathKey, SourceDoc, parse_yaml, read_text, read_yaml
 from chatgw.errors import ConfigError
@@ -36,8 +34,9 @@ SECRET_FIELDS: frozenset[PathKey] = frozenset(
 @dataclass(slots=True)
 class ActionSource:
     name: str
-    doc: SourceDoc
-    model: ActionConfig | None  # None when the file did not validate
+    doc: SourceDoc  # without the values that did not validate (`removed`)
+    model: ActionConfig | None  # None when too little of the file validated
+    removed: tuple[PathKey, ...] = ()
 
 
 @dataclass(slots=True)
@@ -48,6 +47,7 @@ class ProjectSources:
     config_file: str
     config_doc: SourceDoc | None
     config: ProjectConfig | None
+    actions_dir: Path | None = None  # where `actions:` points; None until chatgw.yaml is read
     actions: list[ActionSource] = field(default_factory=list)  # the files that could be parsed
     action_files: tuple[str, ...] = ()  # every action file found, parsed or not
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -82,13 +82,14 @@ def load_sources(config_path: Path, environ: Mapping[str, str] | None = None) ->
         return sources
     data = _interpolate_config(doc, environ, sources.diagnostics)
     reported = {(d.line, d.column) for d in sources.diagnostics}
-    checked: list[Diagnostic] = []
-    sources.config = _validate(ProjectConfig, data, doc, checked)
+    validated = validate_leniently(ProjectConfig, doc, data)
+    sources.config, sources.config_doc = validated.model, validated.doc
     # A value already reported (unset variable, literal secret) is not reported twice.
-    sources.diagnostics.extend(d for d in checked if (d.line, d.column) not in reported)
+    sources.diagnostics.extend(d for d in validated.diagnostics if (d.line, d.column) not in reported)
     # Even when chatgw.yaml has errors its actions are loaded, so they can be checked too.
     setting = sources.config.actions if sources.config else data.get("actions")
     actions_dir = root / (setting if isinstance(setting, str) else "actions")
+    sources.actions_dir = actions_dir
     sources.actions = load_actions(actions_dir, root, sources.diagnostics)
     sources.action_files = tuple(_relative(path, root) for path in action_files(actions_dir))
     return sources
@@ -103,7 +104,6 @@ def load_actions(actions_dir: Path, root: Path, diagnostics: list[Diagnostic]) -
         diagnostics.extend(problems)
         if doc is None:
             continue
-        model = None
         if not isinstance(doc.data, dict):
             diagnostics.append(
                 diagnostic(
@@ -113,9 +113,11 @@ def load_actions(actions_dir: Path, root: Path, diagnostics: list[Diagnostic]) -
                     hint="start with 'description:' and 'intent:'",
                 )
             )
-        else:
-            model = _validate(ActionConfig, doc.data, doc, diagnostics)
-        found.append(ActionSource(name=path.stem, doc=doc, model=model))
+            found.append(ActionSource(name=path.stem, doc=doc, model=None))
+            continue
+        validated = validate_leniently(ActionConfig, doc)
+        diagnostics.extend(validated.diagnostics)
+        found.append(ActionSource(name=path.stem, doc=validated.doc, model=validated.model, removed=validated.removed))
     return found
 
 
@@ -124,14 +126,6 @@ def action_files(actions_dir: Path) -> list[Path]:
     if not actions_dir.is_dir():
         return []
     return sorted([*actions_dir.rglob("*.yaml"), *actions_dir.rglob("*.yml")])
-
-
-def _validate(model: type[BaseModel], data: Any, doc: SourceDoc, diagnostics: list[Diagnostic]) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        diagnostics.extend(located_errors(error, doc, model))
-        return None
 
 
 def _interpolate_config(doc: SourceDoc, environ: Mapping[str, str], diagnostics: list[Diagnostic]) -> Any:

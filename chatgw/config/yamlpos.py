@@ -7,7 +7,8 @@ Keys are indexed too, so an unknown key is reported at the key itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,22 @@ class SourceDoc:
         line, column = self.values.get((), (1, 1))
         return Location(self.file, line, column)
 
+    def without(self, paths: "list[PathKey]") -> "SourceDoc":
+        """A copy with the values at `paths` removed; later list items keep their own positions."""
+        data = copy.deepcopy(self.data)
+        values, keys = dict(self.values), dict(self.keys)
+        pending = [tuple(path) for path in paths]
+        while pending:
+            path = pending.pop(0)
+            container = _container(data, path)
+            if container is None:
+                continue
+            del container[path[-1]]
+            shift = isinstance(container, list)
+            values, keys = _moved(values, path, shift), _moved(keys, path, shift)
+            pending = [moved for other in pending if (moved := _move(other, path, shift)) is not None]
+        return replace(self, data=data, values=values, keys=keys)
+
 
 def parse_yaml(text: str, file: str) -> tuple[SourceDoc | None, list[Diagnostic]]:
     """Parse one YAML document; syntax errors and duplicate keys become diagnostics."""
@@ -54,20 +71,8 @@ def parse_yaml(text: str, file: str) -> tuple[SourceDoc | None, list[Diagnostic]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = error.problem or "invalid YAML"
-        context = f" {error.context}" if error.context else ""
-        start = error.context_mark
-        if context and start is not None and mark is not None and start.line != mark.line:
-            # The caret is where the parser gave up; say where the unclosed thing began.
-            context += f" that starts at line {start.line + 1}, column {start.column + 1}"
-        return None, [
-            diagnostic(
-                "CGW101",
-                f"YAML syntax error: {problem}{context}",
-                Location(file, line, column),
-                hint="check indentation, colons and quotes on this line and the one above",
-            )
-        ]
+        message, hint = _syntax_problem(error, text)
+        return None, [diagnostic("CGW101", message, Location(file, line, column), hint=hint)]
     except yaml.YAMLError as error:
         return None, [diagnostic("CGW101", f"YAML error: {error}", Location(file), hint="fix the YAML syntax")]
     doc = SourceDoc(file=file, data=None, lines=tuple(text.splitlines()))
@@ -105,6 +110,69 @@ def _bad_byte(data: bytes) -> str:
         column = error.start - data.rfind(b"\n", 0, error.start)
         return f"bad byte at line {line}, column {column}"
     return "it changed while being read"
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[str, str]:
+    """The message and hint of a YAML syntax error, in words that say what to change."""
+    mark = error.problem_mark or error.context_mark
+    if _is_tab(text, mark):
+        # libyaml's words ("cannot start any token") do not say the culprit is a tab.
+        where = f"line {mark.line + 1}, column {mark.column + 1}"
+        return (
+            f"YAML syntax error: a tab at {where}; YAML indents with spaces only",
+            "replace the tab with spaces (set your editor to insert spaces for .yaml files)",
+        )
+    problem = error.problem or "invalid YAML"
+    context = f" {error.context}" if error.context else ""
+    start = error.context_mark
+    if context and start is not None and mark is not None and start.line != mark.line:
+        # The caret is where the parser gave up; say where the unclosed thing began.
+        context += f" that starts at line {start.line + 1}, column {start.column + 1}"
+    return f"YAML syntax error: {problem}{context}", "check indentation, colons and quotes on this line and the one above"
+
+
+def _is_tab(text: str, mark: Any) -> bool:
+    if mark is None:
+        return False
+    lines = text.splitlines()
+    row = lines[mark.line] if mark.line < len(lines) else ""
+    return row[mark.column : mark.column + 1] == "\t"
+
+
+def _container(data: Any, path: PathKey) -> Any:
+    """The dict or list holding the value at `path`, when that value exists."""
+    if not path:
+        return None
+    node = data
+    for part in path[:-1]:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    last = path[-1]
+    if isinstance(node, dict) and last in node:
+        return node
+    if isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node):
+        return node
+    return None
+
+
+def _move(path: PathKey, removed: PathKey, shift: bool) -> PathKey | None:
+    """Where `path` is once `removed` is gone: None inside it; one index less after it in a list."""
+    size = len(removed)
+    if path[:size] == removed:
+        return None
+    if shift and len(path) >= size and path[: size - 1] == removed[:-1]:
+        index = path[size - 1]
+        if isinstance(index, int) and index > removed[-1]:  # type: ignore[operator]
+            return (*path[: size - 1], index - 1, *path[size:])
+    return path
+
+
+def _moved(table: dict[PathKey, tuple[int, int]], removed: PathKey, shift: bool) -> dict[PathKey, tuple[int, int]]:
+    return {moved: where for path, where in table.items() if (moved := _move(path, removed, shift)) is not None}
 
 
 def _build(node: yaml.Node, path: PathKey, doc: SourceDoc, problems: list[Diagnostic]) -> Any:

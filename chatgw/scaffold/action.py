@@ -141,7 +141,8 @@ class _Builder:
         lead = "Done." if operation.changes_state else "Here's what I found."
         ok = "Done."
         if shown:
-            listed = ", ".join(f"{human(name)}: {{{{ response.body.{name} }}}}" for name in shown)
+            needed = schemas.required(success.schema) if success is not None and success.schema else ()
+            listed = ", ".join(f"{human(name)}: {{{{ {_field(name, needed)} }}}}" for name in shown)
             ok = f"{lead} {listed[0].upper()}{listed[1:]}."
         reply: dict[Any, str] = {"ok": ok}
         if "404" in operation.responses:
@@ -259,6 +260,14 @@ def _prompt(name: str, description: str | None, found: Mapping[str, Any]) -> str
     if enum and len(enum) <= 12:
         prompt += " Options: " + ", ".join(str(value) for value in enum) + "."
     return prompt
+
+
+def _field(name: str, required: Any) -> str:
+    """The template expression of a response field; one the schema's `required` leaves out gets a
+    fallback (as CGW308 asks; a schema without `required` says nothing either way)."""
+    if not required or name in required:
+        return f"response.body.{name}"
+    return f"response.body.{name} | default('not given')"
 
 
 def _reply_fields(schema: Mapping[str, Any] | None) -> list[str]:

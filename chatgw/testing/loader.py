@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Iterable, Mapping
 
-from pydantic import ValidationError
-
 from chatgw.compiler.diagnostics import Diagnostic, diagnostic
-from chatgw.config.errors import located_errors
+from chatgw.config.lenient import validate_leniently
 from chatgw.config.yamlpos import SourceDoc, read_yaml
 from chatgw.errors import ChatgwError
 from chatgw.testing.model import ConversationSpec, Respond, SuiteFile
@@ -70,7 +68,7 @@ def load_cases(files: Iterable[Path], root: Path, actions: Collection[str] | Non
         problems += found
         if doc is None:
             continue
-        model = _validate(doc, problems)
+        model, doc = _validate(doc, problems)
         if model is None:
             continue
         problems += _semantic_problems(model, doc, actions)
@@ -97,18 +95,17 @@ def stubs_of(respond: Iterable[Respond]) -> list[Stub]:
     return [Stub(status=r.status, body=r.body, headers=dict(r.headers), timeout=r.timeout) for r in respond]
 
 
-def _validate(doc: SourceDoc, problems: list[Diagnostic]) -> SuiteFile | None:
+def _validate(doc: SourceDoc, problems: list[Diagnostic]) -> tuple[SuiteFile | None, SourceDoc]:
+    """The file's model, leniently: the conversations that are valid still get their other checks."""
     if not isinstance(doc.data, dict):
         problems.append(
             diagnostic("CGW104", "a test file must be a mapping with conversations:", doc.at(()), hint="start with 'conversations:'")
         )
-        return None
+        return None, doc
     _messages_as_written(doc)
-    try:
-        return SuiteFile.model_validate(doc.data)
-    except ValidationError as error:
-        problems += located_errors(error, doc, SuiteFile)
-        return None
+    validated = validate_leniently(SuiteFile, doc)
+    problems += validated.diagnostics
+    return validated.model, validated.doc
 
 
 def _messages_as_written(doc: SourceDoc) -> None:

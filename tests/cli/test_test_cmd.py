@@ -176,3 +176,26 @@ def test_chatgw_test_unwritable_junit_path_exits_2_saying_so(tmp_path: Path) -> 
     assert result.exit_code == 2
     assert result.stderr.startswith("chatgw: error: cannot write the JUnit report to ")
     assert "Traceback" not in result.output
+
+
+def test_chatgw_test_reports_every_problem_of_the_test_files_in_one_run(tmp_path: Path) -> None:
+    # The unknown key used to stop the file's checks, hiding the intent typo and the bad pattern.
+    text = PASSING.replace("reply: Pro is", "replies: Pro is") + """\
+  - name: a typo in the intent
+    turns:
+      - user: rotate my key
+        expect: {intent: reset_api_kee, reply_matches: "ends in ("}
+"""
+    path = _file(tmp_path, text)
+
+    result = _test(path)
+
+    assert result.exit_code == 2
+    assert [line.split(": error ")[0] for line in result.stderr.splitlines() if ": error CGW" in line] == [
+        f"{path.as_posix()}:6:45",
+        f"{path.as_posix()}:14:56",  # the pattern
+        f"{path.as_posix()}:14:26",  # the intent
+    ]
+    assert "did you mean 'reply'?" in result.stderr
+    assert "did you mean 'reset_api_key'?" in result.stderr
+    assert "reply_matches is not a valid regular expression" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 import sys
@@ -48,14 +49,15 @@ def test_validate_repo_example_json_has_no_diagnostics() -> None:
     assert payload["summary"] == {"errors": 0, "warnings": 0, "actions": len([*(REPO / "actions").rglob("*.yaml"), *(REPO / "actions").rglob("*.yml")])}
 
 
-def test_validate_snapshot_of_one_error(tmp_path: Path) -> None:
+def test_validate_snapshot_of_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = _project(tmp_path, {"cancel_order.yaml": TYPO})
+    monkeypatch.chdir(tmp_path)
 
     result = _validate("--config", config)
 
     assert (result.exit_code, result.stdout) == (
         1,
-        "actions/cancel_order.yaml:8:14: error CGW201 unknown operation 'cancelOrdr'\n"
+        "bot/actions/cancel_order.yaml:8:14: error CGW201 unknown operation 'cancelOrdr'\n"
         "  |\n"
         "8 |   operation: cancelOrdr\n"
         "  |              ^\n"
@@ -66,9 +68,10 @@ def test_validate_snapshot_of_one_error(tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
-def test_validate_text_puts_the_caret_under_the_column(tmp_path: Path) -> None:
+def test_validate_text_puts_the_caret_under_the_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bad = CANCEL.replace("  ok: Order {{ slots.order_id }}", "  ok: Order {{ slots.order }}")
     config = _project(tmp_path, {"cancel_order.yaml": bad})
+    monkeypatch.chdir(config.parent)
 
     lines = _validate("--config", config).stdout.splitlines()
 
@@ -137,18 +140,20 @@ def test_validate_exit_2_for_an_unreadable_spec(tmp_path: Path, content: str | b
 def test_validate_exit_2_for_a_spec_that_is_a_folder(tmp_path: Path) -> None:
     config = _project(tmp_path, {"cancel_order.yaml": CANCEL}, SHOP_CONFIG.replace("shop.openapi.yaml", "specs"))
     (config.parent / "specs").mkdir()
+    (config.parent / "specs" / "shop.yaml").write_text("openapi: 3.0.3\n")
 
-    _assert_could_not_run(_validate("--config", config), "specs")
+    _assert_could_not_run(_validate("--config", config), "specs is a folder, not a file", "chatgw.yaml:3:10", "e.g. specs/shop.yaml")
 
 
-def test_validate_text_points_at_a_literal_secret_without_printing_it(tmp_path: Path) -> None:
+def test_validate_text_points_at_a_literal_secret_without_printing_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     secret = "sk_live_0123456789abcdef"
     config = SHOP_CONFIG.replace("  base_url: http://127.0.0.1:9\n", f"  base_url: http://127.0.0.1:9\n  auth: {{type: bearer, token: {secret}}}\n")
     result = _validate("--config", _project(tmp_path, {"cancel_order.yaml": CANCEL}, config))
 
     assert result.exit_code == 1
     assert result.stdout.splitlines()[:4] == [
-        "chatgw.yaml:6:31: error CGW501 upstream.auth.token holds a literal secret",
+        "bot/chatgw.yaml:6:31: error CGW501 upstream.auth.token holds a literal secret",
         "  |",
         "6 |   auth: {type: bearer, token: <secret not shown>",
         "  |                               ^",
@@ -156,8 +161,9 @@ def test_validate_text_points_at_a_literal_secret_without_printing_it(tmp_path: 
     assert secret not in result.stdout
 
 
-def test_validate_json_is_the_documented_object(tmp_path: Path) -> None:
+def test_validate_json_is_the_documented_object(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = _project(tmp_path, {"cancel_order.yaml": TYPO, "unconfirmed.yaml": UNCONFIRMED})
+    monkeypatch.chdir(tmp_path)
 
     result = _validate("--config", config, "--format", "json")
 
@@ -167,7 +173,7 @@ def test_validate_json_is_the_documented_object(tmp_path: Path) -> None:
     assert payload["summary"] == {"errors": 1, "warnings": 1, "actions": 2}
     assert payload["diagnostics"] == [
         {
-            "file": "actions/cancel_order.yaml",
+            "file": "bot/actions/cancel_order.yaml",
             "line": 8,
             "column": 14,
             "severity": "error",
@@ -176,7 +182,7 @@ def test_validate_json_is_the_documented_object(tmp_path: Path) -> None:
             "hint": "did you mean 'cancelOrder'?",
         },
         {
-            "file": "actions/unconfirmed.yaml",
+            "file": "bot/actions/unconfirmed.yaml",
             "line": 7,
             "column": 10,
             "severity": "warning",
@@ -187,8 +193,9 @@ def test_validate_json_is_the_documented_object(tmp_path: Path) -> None:
     ]
 
 
-def test_validate_json_lines_and_columns_count_from_1(tmp_path: Path) -> None:
+def test_validate_json_lines_and_columns_count_from_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = _project(tmp_path, {"hours.yaml": "description: [unclosed\n"})
+    monkeypatch.chdir(config.parent)
 
     payload = json.loads(_validate("--config", config, "--format", "json").stdout)
 
@@ -264,3 +271,61 @@ def test_validate_process_exit_codes_and_streams(tmp_path: Path) -> None:
     assert json.loads(broken.stdout)["summary"]["errors"] == 1
     assert (missing.returncode, missing.stdout) == (2, "")
     assert missing.stderr.startswith("chatgw: error: config file ") and missing.stderr.count("\n") == 1
+
+
+def test_validate_every_format_names_a_file_relative_to_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = _project(tmp_path, {"cancel_order.yaml": TYPO})
+    monkeypatch.chdir(tmp_path)
+
+    text = _validate("--config", config).stdout
+    payload = json.loads(_validate("--config", config, "--format", "json").stdout)
+    github = _validate("--config", config, "--format", "github").stdout
+    sarif = json.loads(_validate("--config", config, "--format", "sarif").stdout)
+
+    shown = "bot/actions/cancel_order.yaml"
+    assert text.startswith(f"{shown}:8:14: error CGW201 ")
+    assert payload["diagnostics"][0]["file"] == shown
+    assert github.startswith(f"::error file={shown},line=8,col=14,")
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == shown
+
+
+def test_validate_a_file_outside_the_working_directory_is_shown_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = _project(tmp_path / "elsewhere", {"cancel_order.yaml": TYPO})
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+
+    text = _validate("--config", config).stdout
+
+    assert text.startswith(f"{(config.parent / 'actions' / 'cancel_order.yaml').resolve().as_posix()}:8:14: error CGW201 ")
+
+
+def test_validate_sarif_names_the_tool_version_and_no_repository_relative_help(tmp_path: Path) -> None:
+    sarif = json.loads(_validate("--config", _project(tmp_path, {"cancel_order.yaml": TYPO}), "--format", "sarif").stdout)
+
+    driver = sarif["runs"][0]["tool"]["driver"]
+    assert driver["version"] == importlib.metadata.version("chatgw")
+    # pyproject.toml names no public docs URL, so there is no helpUri rather than a path that
+    # exists only in chatgw's own repository.
+    assert [rule for rule in driver["rules"] if "helpUri" in rule] == []
+
+
+def test_validate_an_invalid_format_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = _validate("--config", _project(tmp_path, {"cancel_order.yaml": CANCEL}), "--format", "xml")
+
+    _assert_could_not_run(result, "'xml' is not one of 'text', 'json', 'github', 'sarif'", "chatgw validate --help")
+
+
+def test_version_prints_the_package_version() -> None:
+    result = CliRunner().invoke(app, ["--version"])
+
+    assert (result.exit_code, result.stdout) == (0, f"chatgw {importlib.metadata.version('chatgw')}\n")
+
+
+def test_validate_actions_folder_that_does_not_exist_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = write_shop(tmp_path, {"chatgw.yaml": SHOP_CONFIG.replace("actions: actions/", "actions: action/")})
+    monkeypatch.chdir(tmp_path)
+
+    result = _validate("--config", config)
+
+    assert result.exit_code == 1
+    assert result.stdout.startswith("chatgw.yaml:6:10: error CGW111 actions folder action/ does not exist\n")

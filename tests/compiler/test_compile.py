@@ -174,3 +174,56 @@ def test_load_project_raises_compile_error_carrying_the_diagnostics(tmp_path: Pa
 
     assert [d.code for d in raised.value.diagnostics] == ["CGW201"]
     assert "actions/cancel_order.yaml:8:14: error CGW201" in str(raised.value)
+
+
+# One deployment with a mistake of each kind, the first a key typo that used to hide the rest:
+# the strict model failed, so the file was not compiled at all and "Found 1 error(s)" was all.
+MANY_MISTAKES = {
+    "chatgw.yaml": SHOP_CONFIG.replace("  base_url: http://127.0.0.1:9\n", "  base_url: http://127.0.0.1:9\n  retrys: 1\n"),
+    "actions/refund.yaml": """\
+description: Refund one of the customer's orders
+intent:
+  examples: [refund my order, I want my money back, my parcel arrived broken]
+slots:
+  order_id: {promt: Which order?}
+  customer_id: {from: identity.customer_id}
+  note: {prompt: Anything to add?}
+call:
+  operation: refundOrder
+  path: {order: "{{ slots.order_id }}"}
+  headers: {X-Customer-Id: "{{ slots.customer_id }}"}
+  body: {amount: 5000, reason: late}
+reply:
+  ok: Refund {{ response.body.id | money }} is {{ response.body.stauts }}.
+""",
+    "actions/cancel_order.yaml": projects.CANCEL.replace("call:", "confirm: false\ncall:", 1).replace("ok: Order", "ok: Ordre {{ slots.ordr_id }}"),
+}
+
+
+def test_compile_reports_every_finding_of_a_multi_error_deployment_in_one_run(compile_files: CompileFiles) -> None:
+    result = compile_files(MANY_MISTAKES)
+
+    assert [(d.file, d.line, d.column, d.code) for d in result.diagnostics] == [
+        ("chatgw.yaml", 6, 3, "CGW103"),  # retrys
+        ("actions/cancel_order.yaml", 7, 10, "CGW502"),  # confirm: false on a DELETE
+        ("actions/cancel_order.yaml", 13, 16, "CGW302"),  # slots.ordr_id
+        ("actions/refund.yaml", 5, 14, "CGW103"),  # promt: the typo that used to hide the rest
+        ("actions/refund.yaml", 7, 3, "CGW304"),  # slot note is never used
+        ("actions/refund.yaml", 10, 10, "CGW202"),  # path order, for order_id (not also CGW203)
+        ("actions/refund.yaml", 12, 18, "CGW206"),  # amount above the maximum
+        ("actions/refund.yaml", 14, 36, "CGW307"),  # no filter named money
+        ("actions/refund.yaml", 14, 51, "CGW303"),  # stauts
+    ]
+    assert result.plan is None
+    hints = {d.code: d.hint for d in result.diagnostics if d.file == "actions/refund.yaml"}
+    assert hints["CGW103"] == "did you mean 'prompt'?"
+    assert hints["CGW202"] == "did you mean 'order_id'?"
+    assert hints["CGW303"] == "did you mean 'status'?"
+
+
+def test_compile_an_action_whose_call_is_invalid_is_not_also_reported_as_doing_nothing(compile_files: CompileFiles) -> None:
+    action = HOURS.replace("answer: We ship Monday to Friday.", "call: getOrder")
+
+    result = compile_files({"actions/hours.yaml": action})
+
+    assert [(d.line, d.column, d.code) for d in result.diagnostics] == [(4, 7, "CGW104")]  # not also CGW108

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from chatgw.compiler.diagnostics import Location
 from chatgw.config.yamlpos import parse_yaml, read_yaml
 
 TEXT = """\
@@ -96,3 +97,23 @@ def test_yamlpos_file_that_is_not_utf8_says_where_and_how_to_fix(tmp_path: Path)
     assert (problem.code, problem.line, problem.column) == ("CGW106", 1, 1)
     assert problem.message == "cannot read actions/hours.yaml: not UTF-8 text (bad byte at line 2, column 31)"
     assert problem.hint == "save the file as UTF-8"
+
+
+def test_source_doc_without_a_list_item_keeps_the_later_items_at_their_own_lines() -> None:
+    doc, _ = parse_yaml("steps:\n  - a\n  - b: 1\n  - c\n", "x.yaml")
+    assert doc is not None
+
+    pruned = doc.without([("steps", 0)])
+
+    assert pruned.data == {"steps": [{"b": 1}, "c"]}
+    assert pruned.at(("steps", 0, "b"), key=True) == Location("x.yaml", 3, 5)
+    assert pruned.at(("steps", 1)) == Location("x.yaml", 4, 5)
+    assert doc.data == {"steps": ["a", {"b": 1}, "c"]}  # the original is untouched
+
+
+def test_parse_yaml_says_a_tab_in_the_indentation_is_a_tab() -> None:
+    doc, (problem,) = parse_yaml("intent:\n  examples:\n\t- a\n", "x.yaml")
+
+    assert doc is None
+    assert (problem.code, problem.line, problem.column) == ("CGW101", 3, 1)
+    assert "a tab at line 3, column 1" in problem.message

@@ -25,7 +25,7 @@ from chatgw.nlu.intents.embeddings._encoder import (
     model_files,
 )
 from tests.nlu.test_intents import SUPPORT
-from tests.projects import SHOP_CONFIG, write_acme, write_shop
+from tests.projects import HOURS, SHOP_CONFIG, write_acme, write_shop
 
 PARAPHRASES = [
     ("somebody got hold of my secret token", "reset_api_key"),
@@ -217,7 +217,7 @@ def test_unknown_engine_is_a_value_error():
 
 def test_validate_of_an_embeddings_project_loads_no_model_runtime(tmp_path: Path):
     # `chatgw validate` compiles; it never builds an engine, so it must not pay for one.
-    config = write_shop(tmp_path, {"chatgw.yaml": SHOP_CONFIG + "nlu: {engine: embeddings}\n"})
+    config = write_shop(tmp_path, {"chatgw.yaml": SHOP_CONFIG + "nlu: {engine: embeddings}\n", "actions/hours.yaml": HOURS})
     probe = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
