@@ -12,6 +12,7 @@ from rich.console import Console
 from chatgw.errors import ChatgwError
 
 if TYPE_CHECKING:
+    from chatgw.compiler.plans import ProjectPlan
     from chatgw.store import Store
 
 EXIT_OK = 0
@@ -29,14 +30,23 @@ def fail(error: ChatgwError | str) -> NoReturn:
     raise typer.Exit(EXIT_CANNOT_RUN)
 
 
-def open_project_store(config: Path) -> Store:
-    """The store named in the project at `config`; exits 2 with the reason when either cannot be opened."""
+def load_or_fail(config: Path) -> ProjectPlan:
+    """The compiled project at `config`; exits 2 with the reason when it does not compile."""
     from chatgw.compiler import load_project
 
     try:
-        project = load_project(config)
+        return load_project(config)
     except ChatgwError as error:
         fail(error)
+
+
+def open_project_store(config: Path) -> Store:
+    """The store named in the project at `config`; exits 2 with the reason when either cannot be opened."""
+    return open_store_of(load_or_fail(config), config)
+
+
+def open_store_of(project: ProjectPlan, config: Path) -> Store:
+    """The store `project` names; exits 2 with the reason when it cannot be opened."""
     # Heavy (SQLAlchemy): imported only once the project is known to be good.
     from sqlalchemy.exc import SQLAlchemyError
 

@@ -2,6 +2,6 @@
 
 from chatgw.cli import schema, validate  # noqa: F401
 from chatgw.cli import try_  # noqa: F401
-from chatgw.cli import inbox, insights, serve  # noqa: F401
+from chatgw.cli import inbox, insights, serve, store_cmd  # noqa: F401
 from chatgw.cli import init, test_cmd  # noqa: F401
 from chatgw.cli import demo  # noqa: F401

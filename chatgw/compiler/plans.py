@@ -175,6 +175,7 @@ class ProjectPlan:
     nlu: NluPlan = field(default_factory=NluPlan)
     server: ServerPlan = field(default_factory=ServerPlan)
     store: str = "sqlite:///chatgw.db"
+    retention: float | None = None  # store.retention in seconds; None: conversations are kept
     tests: str = "tests/conversations"
 
     def action(self, name: str) -> ActionPlan | None:

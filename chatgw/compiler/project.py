@@ -32,7 +32,7 @@ from chatgw.compiler.safety import literal_secrets
 from chatgw.compiler.slots import build_slot, human_name
 from chatgw.compiler.specfindings import spec_findings
 from chatgw.config.loader import SECRET_FIELDS, ActionSource, ProjectSources, load_sources
-from chatgw.config.models import ActionConfig, ProjectConfig
+from chatgw.config.models import ActionConfig, ProjectConfig, parse_retention
 from chatgw.config.yamlpos import PathKey
 from chatgw.errors import CompileError, SpecError
 from chatgw.openapi.loader import Spec, load_spec
@@ -378,7 +378,8 @@ def _project_plan(
             max_slot_attempts=config.server.max_slot_attempts,
             max_out_of_scope=config.server.max_out_of_scope,
         ),
-        store=config.store,
+        store=config.store if isinstance(config.store, str) else config.store.url,
+        retention=None if isinstance(config.store, str) or config.store.retention is None else parse_retention(config.store.retention),
         tests=config.tests,
     )
 

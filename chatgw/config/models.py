@@ -46,6 +46,18 @@ def parse_duration(value: Any) -> float:
     return float(match.group(1)) * _DURATION_UNITS[match.group(2)]
 
 
+_RETENTION = re.compile(r"^\s*(\d+)\s*(h|d|w)\s*$")
+_RETENTION_UNITS = {"h": 3600.0, "d": 86400.0, "w": 7 * 86400.0}
+
+
+def parse_retention(value: Any) -> float:
+    """`90d`, `12w` or `48h`, in seconds."""
+    match = _RETENTION.match(str(value)) if isinstance(value, str) else None
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(f"'{value}' is not a retention; write it like 90d, 12w or 48h")
+    return int(match.group(1)) * _RETENTION_UNITS[match.group(2)]
+
+
 Duration = Annotated[
     float,
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$"}]}),
@@ -130,6 +142,22 @@ class ServerConfig(_Strict):
     max_out_of_scope: int = Field(3, ge=1)
 
 
+class StoreConfig(_Strict):
+    url: str = Field("sqlite:///chatgw.db", description="sqlite:///chatgw.db, or postgresql://user:${PASSWORD}@host/db")
+    retention: str | None = Field(
+        None,
+        description="how long a conversation is kept after it was last touched (90d, 12w, 48h); "
+        "`chatgw store prune` deletes older ones, never one with an open handoff; unset: kept",
+    )
+
+    @field_validator("retention")
+    @classmethod
+    def _retention(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_retention(value)
+        return value
+
+
 class ProjectConfig(_Strict):
     """chatgw.yaml"""
 
@@ -139,7 +167,9 @@ class ProjectConfig(_Strict):
     upstream: UpstreamConfig
     actions: str = "actions/"
     identity: IdentityConfig = IdentityConfig()
-    store: str = "sqlite:///chatgw.db"
+    store: Union[str, StoreConfig] = Field(
+        "sqlite:///chatgw.db", description="a database URL, or {url, retention} (docs/serve.md)"
+    )
     handoff: HandoffConfig = HandoffConfig()
     nlu: NluConfig = NluConfig()
     server: ServerConfig = ServerConfig()
