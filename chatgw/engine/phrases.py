@@ -2,6 +2,7 @@
 
 Detection is deliberately strict about *what the whole message is*: "cancel" cancels, while
 "cancel my subscription" is a request for an action and must reach intent ranking untouched.
+Small talk (greetings, thanks, "never mind") is read by chatgw.nlu.acts.builtin_intent.
 """
 
 from __future__ import annotations
@@ -112,20 +113,10 @@ def yes_or_no(text: str) -> Answer | None:
     return None
 
 
-def wants_cancel(text: str) -> bool:
-    """The whole message asks to stop what is in progress ("cancel", "never mind", "stop")."""
-    return builtin_intent(text) == "never_mind"
-
-
 def wants_human(text: str) -> bool:
     """The message asks for a person ("talk to a human", "agent", "a real person please")."""
     words = normalise(text)
     return any(pattern.search(words) for pattern in _HUMAN)
-
-
-def is_greeting(text: str) -> bool:
-    """The whole message is a greeting ("hi", "good morning")."""
-    return builtin_intent(text) == "greeting"
 
 
 def is_thanks(text: str) -> bool:

@@ -4,15 +4,14 @@ import pytest
 
 from chatgw.compiler.plans import SlotPlan
 from chatgw.engine.phrases import (
-    is_greeting,
     is_thanks,
     out_of_scope_reply,
     slot_prompt,
-    wants_cancel,
     wants_human,
     yes_or_no,
 )
 
+from chatgw.nlu.acts import builtin_intent
 from tests.engine.plans import ACTIONS
 
 
@@ -34,13 +33,13 @@ def test_yes_or_no_leaves_unclear_answers_alone(text):
 
 
 @pytest.mark.parametrize("text", ["cancel", "Stop", "never mind", "forget it", "no, cancel that", "cancel please"])
-def test_wants_cancel_hears_a_cancel(text):
-    assert wants_cancel(text)
+def test_a_cancel_is_heard(text):
+    assert builtin_intent(text) == "never_mind"
 
 
 @pytest.mark.parametrize("text", ["cancel my subscription", "stop the server", "cancel the invoice for march"])
-def test_wants_cancel_leaves_requests_that_mention_cancel_alone(text):
-    assert not wants_cancel(text)
+def test_requests_that_mention_cancel_are_not_a_cancel(text):
+    assert builtin_intent(text) != "never_mind"
 
 
 @pytest.mark.parametrize(
@@ -79,8 +78,8 @@ def test_out_of_scope_reply_lists_the_actions_and_offers_a_human():
 
 
 @pytest.mark.parametrize("text", ["hi", "Hello!", "hey there", "good morning"])
-def test_is_greeting_hears_a_greeting(text):
-    assert is_greeting(text)
+def test_a_greeting_is_heard(text):
+    assert builtin_intent(text) == "greeting"
 
 
 @pytest.mark.parametrize("text", ["thanks", "Thank you!", "ok thanks", "great, thanks a lot", "bye"])
@@ -90,4 +89,4 @@ def test_is_thanks_hears_thanks(text):
 
 @pytest.mark.parametrize("text", ["hi, I need a new api key", "thanks, now extend my trial"])
 def test_greetings_and_thanks_with_a_request_are_requests(text):
-    assert not is_greeting(text) and not is_thanks(text)
+    assert builtin_intent(text) != "greeting" and not is_thanks(text)
