@@ -30,6 +30,7 @@ MAX_CHOICES = 2
 
 SOMETHING_ELSE = "Something else"
 YES, NO = "Yes", "No"
+YES_NO = (YES, NO)  # the buttons of every yes-or-no question: confirmations, offers, one choice
 
 Picked = int | Literal["none", "again"] | None
 
@@ -77,7 +78,7 @@ def question(project: ProjectPlan, choices: tuple[str, ...]) -> str:
 def labels(project: ProjectPlan, choices: tuple[str, ...]) -> tuple[str, ...]:
     """The buttons under the question; sending a label's text picks it."""
     if len(choices) == 1:
-        return (YES, NO)
+        return YES_NO
     return (*(phrases.summary(action) for action in _actions(project, choices)), SOMETHING_ELSE)
 
 

@@ -285,7 +285,7 @@ class Dialogue:
             step.outcome = "cancelled"
             return self._next_request(step, identity)
         question = f"{phrases.ASK_YES_NO} {wording.confirmation(action, step.slots, identity)}"
-        step.choices = (clarify.YES, clarify.NO)
+        step.choices = clarify.YES_NO
         return self._retry(step, state, "", question)
 
     # -- transitions ----------------------------------------------------------------------
@@ -311,7 +311,7 @@ class Dialogue:
                 expecting=missing.name, attempts=attempts, offered=remembered,
             )
             if remembered is not None:
-                step.choices = (clarify.YES, clarify.NO)
+                step.choices = clarify.YES_NO
                 step.say(phrases.offer_again(remembered))
                 return step
             question = wording.prompt(missing, step.slots, identity)
@@ -321,10 +321,10 @@ class Dialogue:
         step.state = replace(state, action=action.name, slots=slots, expecting=None, attempts=0)
         if action.confirm is None:
             return self._execute(step)
-        step.request = wording.preview(action, self._project.upstream, step.slots, identity, self._next_run_key(step.state, action, step.slots))
+        step.request = self._preview(step, action, identity)
         confirmed = None if step.request is None else request_digest(step.request)
         step.state = replace(step.state, status="confirming", confirmed=confirmed)
-        step.choices = (clarify.YES, clarify.NO)
+        step.choices = clarify.YES_NO
         step.say(wording.confirmation(action, step.slots, identity))
         return step
 
@@ -334,6 +334,11 @@ class Dialogue:
         step.state = replace(step.state, status="executing", sequence=step.state.sequence + 1, run_key=key)
         step.run = True
         return step
+
+    def _preview(self, step: Step, action: ActionPlan, identity: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The request the next run of `action` would send now, keyed as that run will be."""
+        key = self._next_run_key(step.state, action, step.slots)
+        return wording.preview(action, self._project.upstream, step.slots, identity, key)
 
     @staticmethod
     def _next_run_key(state: ConversationState, action: ActionPlan, slots: Mapping[str, Any]) -> str:
@@ -412,8 +417,8 @@ class Dialogue:
             if slot is not None:
                 step.say(wording.prompt(slot, step.slots, identity))
         elif step.state.status == "confirming":
-            step.request = wording.preview(action, self._project.upstream, step.slots, identity, self._next_run_key(step.state, action, step.slots))
-            step.choices = (clarify.YES, clarify.NO)
+            step.request = self._preview(step, action, identity)
+            step.choices = clarify.YES_NO
             step.say(wording.confirmation(action, step.slots, identity))
         return step
 
