@@ -9,6 +9,7 @@ their version names the revision they are at (1 -> 0001, 2 -> 0002).
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,7 +100,9 @@ def _config(connection: Connection):  # type: ignore[no-untyped-def]
     return config
 
 
+@functools.cache
 def _scripts():  # type: ignore[no-untyped-def]
+    """The revision files, read once per process (every store opened asks for the head)."""
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory(str(_FOLDER))
