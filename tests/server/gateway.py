@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import httpx
 import jwt
 import uvicorn
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from fastapi import FastAPI
 from chatgw.compiler import load_project
 from chatgw.server import create_app
 from chatgw.server.logging import JsonFormatter, get_logger
+from tests.upstream import Upstream
 
 from tests.projects import write_acme
 
@@ -43,6 +45,30 @@ store: ${CHATGW_TEST_STORE:-sqlite:///chatgw.db}
 def write_project(root: Path, base_url: str, extra: str = "") -> Path:
     """The Acme project of tests/projects.py, with identity and a store (and `extra` config)."""
     return write_acme(root, base_url, SERVER_CONFIG + extra)
+
+
+# The Acme project's key rotation, the state-changing call the exactly-once tests race.
+ROTATE = "/projects/proj_ab12c/keys/rotate"
+
+
+def chat(client: httpx.Client, message: str, cid: str | None = None, **extra: Any) -> httpx.Response:
+    """POST /v1/chat: `message`, in conversation `cid` when given, plus any other fields."""
+    body = {"message": message, **extra}
+    if cid is not None:
+        body["conversation_id"] = cid
+    return client.post("/v1/chat", json=body)
+
+
+def confirm_rotation(client: httpx.Client) -> str:
+    """Ask for a key rotation of proj_ab12c up to its confirmation; the conversation id."""
+    cid = chat(client, "reset my api key").json()["conversation_id"]
+    assert chat(client, "proj_ab12c", cid).json()["state"] == "confirming"
+    return cid
+
+
+def rotations(upstream: Upstream) -> list:
+    """The rotation requests the upstream received."""
+    return [r for r in upstream.received if r.method == "POST" and r.path == ROTATE]
 
 
 def build_app(config: Path, **options: Any) -> FastAPI:

@@ -13,6 +13,7 @@ from tests.server.gateway import (
     UPSTREAM_TOKEN,
     build_app,
     captured_logs,
+    chat,
     identity_token,
     running,
     write_project,
@@ -20,13 +21,6 @@ from tests.server.gateway import (
 
 # Every test here runs on SQLite and on a real PostgreSQL.
 pytestmark = pytest.mark.usefixtures("each_store")
-
-
-def chat(client: httpx.Client, message: str, conversation_id: str | None = None, **extra) -> httpx.Response:
-    body = {"message": message, **extra}
-    if conversation_id is not None:
-        body["conversation_id"] = conversation_id
-    return client.post("/v1/chat", json=body)
 
 
 def test_chat_full_conversation_runs_the_action_once_and_records_it(tmp_path: Path, upstream) -> None:

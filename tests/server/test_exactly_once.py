@@ -19,14 +19,16 @@ import httpx
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from tests.server.gateway import ENV, build_app, captured_logs, events, identity_token, running, wait_for, write_project
+from tests.server.gateway import (
+    ENV, ROTATE, build_app, captured_logs, chat, confirm_rotation, events, identity_token, rotations, running, wait_for,
+    write_project,
+)
 from tests.server.served import serving
 from tests.upstream import Reply, Upstream, serve
 
 # Every test here runs on SQLite and on a real PostgreSQL.
 pytestmark = pytest.mark.usefixtures("each_store")
 
-ROTATE = "/projects/proj_ab12c/keys/rotate"
 KEY = "idempotency-key"
 
 
@@ -38,28 +40,11 @@ def fast_project(root: Path, upstream: Upstream, extra: str = "", *, idempotent:
     return config
 
 
-def chat(client: httpx.Client, message: str, cid: str | None = None, **extra) -> httpx.Response:
-    body = {"message": message, **extra}
-    if cid is not None:
-        body["conversation_id"] = cid
-    return client.post("/v1/chat", json=body)
-
-
-def rotations(upstream: Upstream) -> list:
-    return [r for r in upstream.received if r.method == "POST" and r.path == ROTATE]
-
-
 @contextmanager
 def gateway_process(config: Path) -> Iterator[tuple[subprocess.Popen, str]]:
     """`chatgw serve` in its own process on a free loopback port, ready."""
     with serving(config) as served:
         yield served.process, served.url
-
-
-def confirm_rotation(client: httpx.Client) -> str:
-    cid = chat(client, "reset my api key").json()["conversation_id"]
-    assert chat(client, "proj_ab12c", cid).json()["state"] == "confirming"
-    return cid
 
 
 def kill_during_the_call(config: Path, upstream: Upstream) -> str:

@@ -12,9 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server.gateway import wait_for, write_project
+from tests.server.gateway import ROTATE, chat, confirm_rotation, rotations, wait_for, write_project
 from tests.server.served import serving
-from tests.server.test_exactly_once import ROTATE, chat, confirm_rotation, rotations
 from tests.upstream import Reply, serve
 
 pytestmark = pytest.mark.usefixtures("each_store")

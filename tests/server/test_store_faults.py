@@ -12,8 +12,7 @@ import httpx
 import pytest
 
 from tests import postgres
-from tests.server.gateway import build_app, running, wait_for, write_project
-from tests.server.test_exactly_once import chat, confirm_rotation, rotations
+from tests.server.gateway import build_app, chat, confirm_rotation, rotations, running, wait_for, write_project
 from tests.upstream import Reply
 
 OUTAGE_SECONDS = 6.0
