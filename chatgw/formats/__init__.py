@@ -173,6 +173,7 @@ def _positive(value: float) -> str | None:
 
 _LOCALE = Param("locale", (str,), check=_locale)
 _TZ = Param("tz", (str,), check=_timezone)
+_DECIMALS = Param("decimals", (int,), check=_decimals)
 
 FILTERS: Mapping[str, Filter] = {
     spec.name: spec
@@ -182,15 +183,15 @@ FILTERS: Mapping[str, Filter] = {
         Filter("time", (Param("format", (str,), check=_style_or_pattern), _TZ, _LOCALE), "7:50 PM"),
         Filter("relative", (_LOCALE,), "in 3 hours, 2 days ago"),
         Filter("ago", (_LOCALE,), "the same as relative"),
-        Filter("number", (Param("decimals", (int,), check=_decimals), _LOCALE), "812,345"),
+        Filter("number", (_DECIMALS, _LOCALE), "812,345"),
         Filter(
             "money",
-            (Param("currency", (str,), required=True, check=_currency), Param("minor", (bool,)), _LOCALE),
+            (Param("currency", (str,), required=True, check=_currency), Param("minor", (bool,)), _DECIMALS, _LOCALE),
             "$60.00",
         ),
         Filter(
             "percent",
-            (Param("of", (int, float), check=_positive), Param("decimals", (int,), check=_decimals), _LOCALE),
+            (Param("of", (int, float), check=_positive), _DECIMALS, _LOCALE),
             "81.2%",
         ),
     )

@@ -105,15 +105,23 @@ def format_number(context: Any, value: Any, decimals: int | None = None, locale:
     return _half_up(lambda: numbers.format_decimal(found, format=pattern, locale=reader.locale))
 
 
-def format_money(context: Any, value: Any, currency: str, minor: bool = True, locale: str | None = None) -> Any:
-    """`6000 | money("USD")` is `$60.00`: an amount in minor units (cents), or major with minor=false."""
+def format_money(
+    context: Any, value: Any, currency: str, minor: bool = True, decimals: int | None = None, locale: str | None = None
+) -> Any:
+    """`6000 | money("USD")` is `$60.00`: an amount in minor units (cents), or major with minor=false.
+
+    The currency's own decimals (none for JPY, three for KWD) unless `decimals` says ("$499").
+    """
     found = number(value)
     code = currency.upper() if isinstance(currency, str) else ""
     if found is None or not numbers.is_currency(code):
         return value
     reader = _Reader.of(context, None, locale)
     amount = found.scaleb(-numbers.get_currency_precision(code)) if minor else found
-    return _half_up(lambda: numbers.format_currency(amount, code, locale=reader.locale))
+    if decimals is None:
+        return _half_up(lambda: numbers.format_currency(amount, code, locale=reader.locale))
+    pattern = _pattern(reader.locale.currency_formats["standard"], decimals)
+    return _half_up(lambda: numbers.format_currency(amount, code, format=pattern, currency_digits=False, locale=reader.locale))
 
 
 def format_percent(context: Any, value: Any, of: float = 1, decimals: int | None = None, locale: str | None = None) -> Any:

@@ -107,6 +107,8 @@ def test_numbers_are_grouped_in_the_customers_locale(template, identity, expecte
         ("{{ 45.5 | money('USD', minor=false) }}", {}, "$45.50"),
         ("{{ 123456789 | money('USD') }}", {"locale": "de"}, "1.234.567,89\u00a0$"),
         ("{{ 5 | money('GBP') }}", {"locale": "en-GB"}, "£0.05"),
+        ("{{ 499 | money('USD', minor=false, decimals=0) }}", {}, "$499"),
+        ("{{ 49950 | money('EUR', decimals=0) }}", {"locale": "de"}, "500\u00a0€"),
     ],
 )
 def test_money_is_read_from_minor_units_of_its_currency(template, identity, expected):
