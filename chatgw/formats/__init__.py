@@ -47,7 +47,6 @@ class Param:
 class Filter:
     name: str
     params: tuple[Param, ...]
-    example: str  # what it writes, for docs and hints
 
 
 def timezone_claim(identity: Mapping[str, Any] | None) -> str | None:
@@ -93,7 +92,7 @@ def problems(name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> lis
 
 
 def signature(name: str) -> str:
-    """`money(currency, minor=true, locale=...)`: how the filter is called, for hints."""
+    """`money(currency, minor=..., decimals=..., locale=...)`: how the filter is called, for hints."""
     parts = [p.name if p.required else f"{p.name}=..." for p in FILTERS[name].params]
     return f"{name}({', '.join(parts)})"
 
@@ -175,24 +174,20 @@ _LOCALE = Param("locale", (str,), check=_locale)
 _TZ = Param("tz", (str,), check=_timezone)
 _DECIMALS = Param("decimals", (int,), check=_decimals)
 
+_FORMAT = Param("format", (str,), check=_style_or_pattern)
+_CURRENCY = Param("currency", (str,), required=True, check=_currency)
+_OF = Param("of", (int, float), check=_positive)
+
 FILTERS: Mapping[str, Filter] = {
     spec.name: spec
     for spec in (
-        Filter("datetime", (Param("format", (str,), check=_style_or_pattern), _TZ, _LOCALE), "Dec 2, 2026, 7:50 PM"),
-        Filter("date", (Param("format", (str,), check=_style_or_pattern), _TZ, _LOCALE), "Dec 2, 2026"),
-        Filter("time", (Param("format", (str,), check=_style_or_pattern), _TZ, _LOCALE), "7:50 PM"),
-        Filter("relative", (_LOCALE,), "in 3 hours, 2 days ago"),
-        Filter("ago", (_LOCALE,), "the same as relative"),
-        Filter("number", (_DECIMALS, _LOCALE), "812,345"),
-        Filter(
-            "money",
-            (Param("currency", (str,), required=True, check=_currency), Param("minor", (bool,)), _DECIMALS, _LOCALE),
-            "$60.00",
-        ),
-        Filter(
-            "percent",
-            (Param("of", (int, float), check=_positive), _DECIMALS, _LOCALE),
-            "81.2%",
-        ),
+        Filter("datetime", (_FORMAT, _TZ, _LOCALE)),
+        Filter("date", (_FORMAT, _TZ, _LOCALE)),
+        Filter("time", (_FORMAT, _TZ, _LOCALE)),
+        Filter("relative", (_LOCALE,)),
+        Filter("ago", (_LOCALE,)),  # the same as relative, for "created {{ x | ago }}"
+        Filter("number", (_DECIMALS, _LOCALE)),
+        Filter("money", (_CURRENCY, Param("minor", (bool,)), _DECIMALS, _LOCALE)),
+        Filter("percent", (_OF, _DECIMALS, _LOCALE)),
     )
 }

@@ -20,7 +20,7 @@ from chatgw.formats import LOCALE_CLAIM, NOW, timezone_claim, zone
 from chatgw.formats._values import UTC, moment, number
 
 _DEFAULT_LOCALE = "en"
-_STYLES = frozenset({"short", "medium", "long", "full"})
+_UNZONED_STYLES = ("short", "medium")  # CLDR's long and full times name their zone themselves
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,11 @@ class _Reader:
         chosen = zone(tz) if tz else None
         theirs = zone(timezone_claim(claims))
         wanted = locale or claims.get(LOCALE_CLAIM)
-        return cls(_locale(wanted if isinstance(wanted, str) else None), chosen or theirs or UTC, chosen is None and theirs is not None)
+        return cls(
+            locale=_locale(wanted if isinstance(wanted, str) else None),
+            zone=chosen or theirs or UTC,
+            own_zone=chosen is None and theirs is not None,
+        )
 
 
 def format_datetime(context: Any, value: Any, format: str | None = None, tz: str | None = None, locale: str | None = None) -> Any:
@@ -55,7 +59,7 @@ def format_datetime(context: Any, value: Any, format: str | None = None, tz: str
         text = both.format(_time(local, "short", reader), _date(local.date(), "medium", reader))
         return _with_zone(text, local, reader)
     text = dates.format_datetime(local, format, tzinfo=reader.zone, locale=reader.locale)
-    return _with_zone(text, local, reader) if format in ("short", "medium") else text
+    return _with_zone(text, local, reader) if format in _UNZONED_STYLES else text
 
 
 def format_date(context: Any, value: Any, format: str = "medium", tz: str | None = None, locale: str | None = None) -> Any:
@@ -76,7 +80,7 @@ def format_time(context: Any, value: Any, format: str = "short", tz: str | None 
     reader = _Reader.of(context, tz, locale)
     local = found.astimezone(reader.zone)
     text = _time(local, format, reader)
-    return _with_zone(text, local, reader) if format in ("short", "medium") else text
+    return _with_zone(text, local, reader) if format in _UNZONED_STYLES else text
 
 
 def format_relative(context: Any, value: Any, locale: str | None = None) -> Any:
@@ -167,7 +171,7 @@ def _with_zone(text: str, local: dt.datetime, reader: _Reader) -> str:
 def _pattern(base: Any, decimals: int | None, default: tuple[int, int] | None = None) -> Any:
     """The locale's own number pattern (grouping, signs), with the fraction digits asked for."""
     pattern = copy.copy(numbers.parse_pattern(base))
-    if decimals is not None and not isinstance(decimals, bool) and isinstance(decimals, int) and 0 <= decimals <= 12:
+    if isinstance(decimals, int) and not isinstance(decimals, bool) and 0 <= decimals <= 12:
         pattern.frac_prec = (decimals, decimals)
     elif default is not None:
         pattern.frac_prec = default

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -160,3 +161,10 @@ def test_without_a_clock_in_the_context_relative_uses_this_instant():
     # Only the sign is certain against the wall clock: a year ahead is "in", a year back "ago".
     ahead = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=400)).isoformat()
     assert render_text("{{ v | relative }}", {"identity": {}, "v": ahead}).startswith("in ")
+
+
+def test_every_filter_is_in_the_file_reference_with_its_arguments():
+    reference = (Path(__file__).resolve().parents[2] / "docs" / "files.md").read_text()
+    section = reference.split("### Reply filters\n", 1)[1].split("\n## ", 1)[0]
+    for name, spec in FILTERS.items():
+        assert f"`{name}({', '.join(p.name for p in spec.params)})`" in section, name
