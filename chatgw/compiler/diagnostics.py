@@ -43,6 +43,7 @@ CODES: dict[str, tuple[str, Severity]] = {
     "CGW306": ("invalid-reply-key", "error"),
     "CGW307": ("unknown-filter", "error"),
     "CGW308": ("optional-response-field", "warning"),
+    "CGW309": ("invalid-filter-argument", "error"),
     # CGW4xx: intents
     "CGW401": ("too-few-examples", "warning"),
     "CGW402": ("shared-example", "warning"),

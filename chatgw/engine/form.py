@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from chatgw.compiler.plans import ActionPlan, SlotPlan
+from chatgw.formats import timezone_claim
 from chatgw.nlu.slots import check_slot_value, extract_slots
 
 
@@ -33,10 +34,6 @@ class Claims:
         return not self.missing
 
 
-# Claims that may name the customer's timezone: OpenID Connect's `zoneinfo`, then common ones.
-TIMEZONE_CLAIMS = ("zoneinfo", "timezone", "tz")
-
-
 def fill(
     message: str,
     action: ActionPlan,
@@ -54,7 +51,7 @@ def fill(
         return Fill()
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    zone = next((identity[c] for c in TIMEZONE_CLAIMS if identity and isinstance(identity.get(c), str)), None)
+    zone = timezone_claim(identity)
     for name, raw in extract_slots(message, asked, expecting=expecting, timezone=zone).items():
         slot = action.slot(name)
         if slot is None or slot.source != "message":
