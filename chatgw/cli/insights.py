@@ -28,7 +28,7 @@ def insights(
     since: str = typer.Option("7d", "--since", help="Window: 7d, 24h, 30m, 2w."),
     output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
-    """Per action requests, successes, failures, handoffs and latency; deflection; top tags; unmet asks."""
+    """Per action requests, successes, failures, handoffs and latency; approvals; deflection; top tags; unmet asks."""
     store = open_project_store(config)
     from chatgw.store import insights as compute  # heavy: only when the command runs
 
@@ -60,6 +60,16 @@ def render(data: dict[str, Any], console: Console) -> None:
         f"Conversations: {data['conversations']}; resolved with no human: {data['resolved_without_human']}"
         f" (deflection {'-' if rate is None else f'{rate:.0%}'}); handed off: {data['handed_off']}"
     )
+    if data["approvals"]:
+        approvals = Table(title="Approvals")
+        for column in ("action", "requested", "approved", "rejected", "pending", "p50 wait", "p95 wait"):
+            approvals.add_column(column, justify="left" if column == "action" else "right")
+        for row in data["approvals"]:
+            approvals.add_row(
+                row["action"], *(str(row[key]) for key in ("requested", "approved", "rejected", "pending")),
+                _seconds(row["p50_decision_s"]), _seconds(row["p95_decision_s"]),
+            )
+        console.print(approvals)
     if data["top_tags"]:
         tags = Table(title="Top tags")
         tags.add_column("tag")
@@ -78,3 +88,9 @@ def render(data: dict[str, Any], console: Console) -> None:
 
 def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f} s" if value < 120 else f"{value / 60:.0f} min"

@@ -256,7 +256,7 @@ class Gateway:
     def _log_runs(self, conversation_id: str, result: TurnResult) -> None:
         """Every upstream failure, with what an operator needs and never a credential."""
         for run in result.runs:
-            if run.outcome != "ok" and run.operation is not None:
+            if run.outcome not in ("ok", "rejected") and run.operation is not None:  # rejected: never sent
                 event(
                     self.logger, "upstream_failed", logging.WARNING, conversation_id=conversation_id,
                     action=run.action, operation=run.operation, outcome=run.outcome, status=run.status,

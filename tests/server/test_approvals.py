@@ -166,3 +166,64 @@ def test_a_pending_approval_survives_a_restart_and_a_reload_sends_what_was_confi
     assert "no longer exists" in refused.json()["error"]["message"] and "nothing was sent" in refused.json()["error"]["message"]
     assert rejected.status_code == 200 and rejected.json()["approval"]["status"] == "rejected"
     assert extensions(upstream)[1:] == []
+
+
+def test_insights_count_approvals_per_action_and_a_daily_series(tmp_path: Path, upstream) -> None:
+    config = approval_project(tmp_path, upstream.url)
+    with running(build_app(config)) as url, httpx.Client(base_url=url) as client:
+        for _ in range(3):
+            Customer(client).ask_for_approval()
+        Customer(client).say("I want to talk to a human")
+        ids = [h["id"] for h in client.get("/v1/handoffs", headers=OPERATOR).json()["handoffs"] if h["kind"] == "approval"]
+        client.post(f"/v1/handoffs/{ids[0]}/approve", json={"agent": "ana"}, headers=OPERATOR).raise_for_status()
+        client.post(f"/v1/handoffs/{ids[1]}/reject", json={"agent": "ana", "reason": "no"}, headers=OPERATOR).raise_for_status()
+        data = client.get("/v1/insights", params={"since": "7d"}, headers=OPERATOR).json()
+
+    [row] = data["approvals"]
+    assert {k: row[k] for k in ("action", "requested", "approved", "rejected", "pending")} == {
+        "action": "extend_trial", "requested": 3, "approved": 1, "rejected": 1, "pending": 1,
+    }
+    assert 0 <= row["p50_decision_s"] <= row["p95_decision_s"]
+    assert len(data["daily"]) == 8 and data["daily"][0]["date"] < data["daily"][-1]["date"]
+    today = data["daily"][-1]
+    assert today == {"date": today["date"], "conversations": 4, "resolved_without_human": 0, "handoffs": 1, "approvals": 3}
+    assert sum(day["conversations"] for day in data["daily"]) == data["conversations"] == 4
+
+
+def test_chatgw_inbox_approve_and_reject_decide_from_the_terminal(tmp_path: Path, upstream) -> None:
+    from typer.testing import CliRunner
+
+    import chatgw.cli.commands  # noqa: F401  (registers the commands)
+    from chatgw.cli import app as cli
+
+    config = approval_project(tmp_path, upstream.url)
+    runner = CliRunner()
+
+    def inbox(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(cli, ["inbox", *args, "--config", str(config)])
+
+    with running(build_app(config)) as url, httpx.Client(base_url=url) as client:
+        first, second = Customer(client), Customer(client)
+        first.ask_for_approval(48)
+        second.ask_for_approval(36)
+        ids = {h["approval"]["request"]["body"]["hours"]: h["id"] for h in client.get("/v1/handoffs", headers=OPERATOR).json()["handoffs"]}
+        listed = inbox()
+        shown = inbox(ids[48])
+        approved = inbox("approve", ids[48], "--agent", "ana")
+        twice = inbox("approve", ids[48], "--agent", "ana")
+        no_reason = inbox("reject", ids[36], "--agent", "ana")
+        rejected = inbox("reject", ids[36], "--agent", "ana", "--reason", "one extension per month", "--format", "json")
+        missing = inbox("approve")
+        told = first.say("ok?")
+
+    assert listed.exit_code == 0 and "approval" in listed.output and "pending" in listed.output
+    assert shown.exit_code == 0 and "chatgw inbox approve" in shown.output and '"hours": 48' in shown.output
+    assert approved.exit_code == 0, approved.output
+    assert "sent extendTrial, outcome ok" in approved.output and "Done." in approved.output
+    assert twice.exit_code == 2 and "already approved by ana" in twice.output
+    assert no_reason.exit_code == 2 and "--reason" in no_reason.output
+    assert rejected.exit_code == 0 and json.loads(rejected.output)["approval"]["status"] == "rejected"
+    assert missing.exit_code == 2 and "chatgw inbox approve ID" in missing.output
+    assert [r.json() for r in extensions(upstream)] == [{"hours": 48}]
+    assert [m["text"] for m in told["agent_messages"]] == ["Done."]
+    assert UPSTREAM_TOKEN not in approved.output + rejected.output
