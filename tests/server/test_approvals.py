@@ -13,7 +13,8 @@ import pytest
 
 from tests.projects import ACME_ACTIONS
 from tests.server.approving import APPROVAL, EXTEND, OPERATOR, Customer, approval_project, extensions
-from tests.server.gateway import UPSTREAM_TOKEN, build_app, running
+from tests.server.gateway import UPSTREAM_TOKEN, build_app, running, wait_for
+from tests.upstream import serve
 
 pytestmark = pytest.mark.usefixtures("each_store")
 
@@ -227,3 +228,22 @@ def test_chatgw_inbox_approve_and_reject_decide_from_the_terminal(tmp_path: Path
     assert [r.json() for r in extensions(upstream)] == [{"hours": 48}]
     assert [m["text"] for m in told["agent_messages"]] == ["Done."]
     assert UPSTREAM_TOKEN not in approved.output + rejected.output
+
+
+def test_the_webhook_packet_of_an_approval_carries_its_kind_and_the_parked_request(tmp_path: Path, upstream) -> None:
+    with serve() as hook:
+        config = approval_project(tmp_path, upstream.url)
+        with config.open("a") as file:
+            file.write(f"handoff: {{inbox: true, webhook: {hook.url}/hooks}}\n")
+        with running(build_app(config, webhook_backoff=0.01)) as url, httpx.Client(base_url=url) as client:
+            customer = Customer(client)
+            customer.ask_for_approval()
+            listed = only_approval(client)
+            wait_for(lambda: len(hook.received) >= 1, limit=30)
+    [delivered] = hook.received
+    packet = json.loads(delivered.body)
+    assert packet["kind"] == "approval" and packet["reason"] == "approval"
+    assert packet["approval"]["request"] == listed["approval"]["request"]
+    assert packet["approval"]["request_hash"] == listed["approval"]["request_hash"]
+    assert packet["approval"]["action"] == "extend_trial" and "more than a day" in packet["approval"]["reason"]
+    assert UPSTREAM_TOKEN not in delivered.body.decode() and customer.token not in delivered.body.decode()
