@@ -200,10 +200,6 @@ class Store:
                 connection.execute(_MARK_DELIVERED, {"_ids": list(record.delivered)})
             if record.decision is not None:
                 _decide(connection, record.decision)
-                connection.execute(
-                    update(handoffs).where(handoffs.c.id == record.decision.handoff_id)
-                    .values(status="resolved", updated_at=at)
-                )
             if record.handoff is not None:
                 new = record.handoff
                 connection.execute(
@@ -533,11 +529,17 @@ def _handoff(row: Any) -> Handoff:
 
 
 def _decide(connection: Any, decision: Decision) -> bool:
-    """Record `decision` on a pending approval; False when it was decided before."""
+    """Record `decision` on a pending approval and resolve its handoff (nothing is left for a
+    person to do, even if the run's turn is then cut short); False when it was decided before."""
     result = connection.execute(
         update(approvals)
         .where(approvals.c.handoff_id == decision.handoff_id, approvals.c.status == "pending")
         .values(status=decision.status, decided_by=decision.agent, decision_reason=decision.reason,
                 decided_at=decision.at)
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    connection.execute(
+        update(handoffs).where(handoffs.c.id == decision.handoff_id).values(status="resolved", updated_at=decision.at)
+    )
+    return True

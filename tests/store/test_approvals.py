@@ -72,6 +72,7 @@ def test_approving_on_two_replicas_records_one_decision_and_one_run(stores) -> N
     late = Decision("h_1", "approved", "bo", None, 2001.0)
     assert two.begin_run("c1", ahead(late, "other" * 6), lease=second.lease, subject="u1", claims={}, now=2001.0) is None
     assert two.begin_run("c1", ahead(late), lease=second.lease, subject="u1", claims={}, now=2001.0) is None
+    assert two.handoff("h_1").status == "resolved"  # written ahead with the decision: nothing left to do
     decided = two.handoff("h_1").approval
     assert decided.status == "approved" and decided.decided_by == "ana" and decided.decided_at == 2000.0
     assert [(r.run_key, r.outcome) for r in two.runs("c1")] == [(PARKED["run_key"], "sending")]
