@@ -175,7 +175,8 @@ class Gateway:
         if handoff is not None and handoff.webhooks:
             self.outbox_wakeup.set()
         body = turn.as_dict()
-        # Human replies the customer has not been shown yet, once, under the human's name.
+        # Messages the customer has not been shown yet, once: human replies under the human's
+        # name, and the outcome of an approval a teammate decided meanwhile (role bot).
         body["agent_messages"] = [m.as_dict() for m in agent]
         if not plans.project.server.debug:
             body.pop("request", None)

@@ -41,7 +41,7 @@ class TurnStart:
 
     lease: float
     conversation: Conversation
-    agent_messages: tuple[Message, ...]  # human replies the customer has not been shown yet
+    agent_messages: tuple[Message, ...]  # messages the customer has not been shown yet (agent, or bot after a decision)
 
 
 @dataclass(frozen=True, slots=True)

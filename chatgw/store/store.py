@@ -329,7 +329,8 @@ class Store:
         return [Message(row.id, row.role, row.text, row.at, row.author) for row in rows]
 
     def undelivered_agent_messages(self, conversation_id: str) -> list[Message]:
-        """Human replies the customer has not yet been shown in a chat response."""
+        """Messages the customer has not yet been shown in a chat response: human replies, and
+        what the bot said when a teammate decided an approval."""
         with self.engine.connect() as connection:
             rows = connection.execute(_AGENT_MESSAGES, {"_id": conversation_id}).all()
         return [_message(row) for row in rows]
