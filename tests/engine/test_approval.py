@@ -46,11 +46,13 @@ class MemoryJournal:
 
     def __init__(self) -> None:
         self.runs: dict[str, RunStatus] = {}
+        self.states: dict[str, Mapping[str, Any]] = {}  # the conversation's state written ahead
 
     def begin(self, start: RunStart) -> bool:
         if start.run_key in self.runs:
             return False
         self.runs[start.run_key] = RunStatus("sending")
+        self.states[start.run_key] = start.state
         return True
 
     def sending(self, run_key: str, request: Mapping[str, Any], idempotency_key: str | None) -> None:
@@ -155,3 +157,33 @@ def test_a_parked_request_is_outdated_when_its_action_operation_or_host_is_gone(
     assert "no longer exists" in approval.outdated(gone, parked)
     assert "no longer calls extendTrial" in approval.outdated(other, parked)
     assert "base_url changed" in approval.outdated(moved, parked)
+
+
+class Crash(Exception):
+    """The process dies while the approved request is out."""
+
+
+class CrashingSender:
+    def __init__(self) -> None:
+        self.sent = 0
+
+    async def send(self, request):  # type: ignore[no-untyped-def]
+        self.sent += 1
+        raise Crash()
+
+
+def test_an_approved_run_whose_outcome_a_crash_lost_goes_to_a_human_never_a_blind_resend(upstream) -> None:
+    confirmed, state = parked_state(upstream.url)
+    project, journal, sender = with_approval(upstream.url), MemoryJournal(), CrashingSender()
+
+    async def crash_then_settle() -> TurnResult | None:
+        try:
+            await Engine(project, sender).approved(state, confirmed.parked, identity=CUSTOMER, journal=journal)
+        except Crash:
+            pass
+        left = ConversationState.from_dict(journal.states[confirmed.parked.run_key])
+        return await Engine(project, sender).settle(left, identity=CUSTOMER, journal=journal)
+
+    settled = asyncio.run(crash_then_settle())
+    assert sender.sent == 1 and settled is not None
+    assert settled.handoff_reason == "outcome_unknown" and settled.runs[0].outcome == "unknown"
