@@ -56,6 +56,7 @@ CODES: dict[str, tuple[str, Severity]] = {
     "CGW503": ("identity-from-message", "warning"),
     "CGW504": ("identity-unused", "warning"),
     "CGW505": ("id-without-identity", "warning"),
+    "CGW506": ("approval-without-change", "warning"),
 }
 
 

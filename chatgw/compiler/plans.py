@@ -76,6 +76,14 @@ class ReplyPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class ApprovalPlan:
+    """A teammate approves the confirmed request before it leaves: always, or when `when` holds."""
+
+    when: str | None = None  # a Jinja expression over slots and identity; None: always
+    reason: str | None = None  # a template over slots and identity
+
+
+@dataclass(frozen=True, slots=True)
 class ActionPlan:
     name: str
     description: str
@@ -91,6 +99,7 @@ class ActionPlan:
     tags: tuple[str, ...] = ()  # the action's own tags
     operation_tags: tuple[str, ...] = ()  # tags of the OpenAPI operations it calls
     questions: str = "ask"  # intent.questions: "ask" or "act"
+    approval: ApprovalPlan | None = None
 
     @property
     def changes_state(self) -> bool:

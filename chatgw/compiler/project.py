@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from chatgw.compiler.approval import compile_approval
 from chatgw.compiler.binding import bind_call, templates_in
 from chatgw.compiler.diagnostics import Diagnostic, Location, diagnostic
 from chatgw.compiler.identity import check_identity
@@ -178,6 +179,9 @@ def compile_action(source: ActionSource, spec: Spec) -> tuple[ActionPlan | None,
     if model.answer is not None:
         check_template(model.answer, plain, doc, ("answer",), checked)
     reply = _reply_plan(model, doc, found)
+    # A step whose operation is unknown is reported already: it might be the change.
+    changes = len(steps) < len(calls) or any(step.operation.changes_state for step in steps)
+    approval = compile_approval(model.approval, slot_names, changes, doc, checked, found)
     for key, text in model.reply.items():
         if text == HANDOFF:
             continue
@@ -219,6 +223,7 @@ def compile_action(source: ActionSource, spec: Spec) -> tuple[ActionPlan | None,
         tags=tuple(model.tags),
         operation_tags=tuple(dict.fromkeys(tag for step in steps for tag in step.operation.tags)),
         questions=model.intent.questions,
+        approval=approval,
     )
     return plan, found
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, WithJsonSchema, field_validator
 
 from chatgw.config.secrets import SecretRef
 
@@ -219,6 +219,29 @@ class StepConfig(CallConfig):
     when: str | None = Field(None, description="a Jinja expression; the step runs when it is true")
 
 
+class ApprovalConfig(_Strict):
+    """`approval: {when, reason}`: a teammate approves the confirmed request before it is sent."""
+
+    when: str | None = Field(
+        None,
+        description='a Jinja expression over slots and identity, e.g. "{{ slots.amount > 50 }}"; '
+        "unset: every run needs approval",
+    )
+    reason: str | None = Field(None, description="told to the customer and the approver; a template over slots and identity")
+
+
+def _approval_form(value: Any) -> str:
+    return "dict" if isinstance(value, dict) else "str"
+
+
+# `always` or a mapping; tagged so that a mistake is reported once, for the form written
+# (the tags are the branch names config/errors.py leaves out of an error's location).
+Approval = Annotated[
+    Union[Annotated[Literal["always"], Tag("str")], Annotated[ApprovalConfig, Tag("dict")]],
+    Discriminator(_approval_form),
+]
+
+
 class ActionConfig(_Strict):
     """actions/<name>.yaml; the file stem is the action's name."""
 
@@ -231,3 +254,8 @@ class ActionConfig(_Strict):
     answer: str | None = None
     reply: dict[Union[int, str], str] = {}
     tags: list[str] = []
+    approval: Approval | None = Field(
+        None,
+        description="`always`, or {when, reason}: after the customer confirms, the request waits in the inbox "
+        "until a teammate approves (sent once) or rejects it (nothing sent)",
+    )

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from chatgw.compiler.plans import ActionPlan, ProjectPlan
+from chatgw.engine.approval import Parked
 from chatgw.engine.dialogue import Dialogue, Step
 from chatgw.engine.journal import Journal, RunGuard
 from chatgw.engine.state import ConversationState
@@ -82,6 +83,21 @@ class Engine:
             step = await self._run(step, identity, journal)
         return _result(state.conversation_id or new_conversation_id(), step, ())
 
+    async def approved(
+        self, state: ConversationState, parked: Parked, *, identity: Mapping[str, Any] = _NO_CLAIMS,
+        journal: Journal | None = None,
+    ) -> TurnResult:
+        """Run a parked run a teammate approved: its first request exactly as parked, written
+        ahead like any confirmed run (check `approval.outdated` first)."""
+        step = self._dialogue.approved(state, parked)
+        while step.run:
+            step = await self._run(step, identity, journal)
+        return _result(state.conversation_id or new_conversation_id(), step, ())
+
+    def rejected(self, state: ConversationState, parked: Parked, reason: str) -> TurnResult:
+        """A parked run a teammate rejected: nothing is sent; the customer is told why."""
+        return _result(state.conversation_id or new_conversation_id(), self._dialogue.rejected(state, parked, reason), ())
+
     async def _run(self, step: Step, identity: Mapping[str, Any], journal: Journal | None) -> Step:
         action, state = step.action, step.state
         assert action is not None and state.run_key is not None
@@ -91,8 +107,9 @@ class Engine:
         )
         outcome = await run_action(
             action, self._sender, self.project.upstream, slots=step.slots, identity=identity,
-            run_key=state.run_key, guard=guard,
+            run_key=state.run_key, guard=guard, first=step.first,
         )
+        step.first = None  # a queued request that runs next renders its own
         return self._dialogue.finish(step, outcome, identity, journaled=guard.begun or step.replay)
 
     def _requests(self, state: ConversationState, message: str) -> tuple[tuple[str, IntentMatch], ...]:
@@ -159,6 +176,7 @@ def _result(conversation_id: str, step: Step, candidates: tuple[Candidate, ...])
         runs=tuple(step.runs),
         handoff_reason=step.handoff_reason,
         outcome=step.outcome,
+        parked=step.parked,
     )
 
 
