@@ -77,6 +77,7 @@ class TurnResult:
     runs: tuple[ActionRun, ...] = ()
     handoff_reason: str | None = None  # set on the turn that handed over
     outcome: ConversationOutcome | None = None  # set when the conversation reached one
+    nlu_fallback: str | None = None  # why the LLM engine failed this turn (the fallback read it)
 
 
 def _round(confidence: float) -> float:

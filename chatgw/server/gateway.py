@@ -246,6 +246,8 @@ class Gateway:
                 self.metrics.upstream_latency.labels(run.action).observe(run.latency_ms / 1000)
         if result.handoff_reason is not None:
             self.metrics.handoffs.labels(result.handoff_reason).inc()
+        if result.nlu_fallback is not None:
+            self.metrics.nlu_fallbacks.labels(result.nlu_fallback).inc()
 
     @asynccontextmanager
     async def _locked(self, conversation_id: str) -> AsyncIterator[None]:
