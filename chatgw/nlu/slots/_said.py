@@ -14,7 +14,7 @@ from typing import Any
 
 from chatgw.compiler.plans import SlotPlan
 from chatgw.nlu.slots._kinds import label
-from chatgw.nlu.slots._numbers import find_quantities
+from chatgw.nlu.slots._numbers import stated_numbers
 from chatgw.nlu.slots._words import synonyms_of
 
 
@@ -29,7 +29,7 @@ def _said(slot: SlotPlan, value: Any, text: str) -> bool:
     if isinstance(value, bool):
         return False  # yes and no are read by the slot reader only, in context
     if isinstance(value, (int, float)):
-        return any(quantity.value == value for quantity in find_quantities(text))
+        return value in stated_numbers(text)
     if not isinstance(value, str):
         return False
     said = _normalised(text)
