@@ -156,7 +156,7 @@ def build_intents(project: ProjectPlan) -> IntentEngine:
     actions = project.actions
     nlu = project.nlu
     engine = nlu.fallback if nlu.engine == "llm" else nlu.engine
-    model = None if nlu.model is None or engine != "embeddings" else Path(nlu.model)
+    model = None if nlu.model is None or nlu.engine != "embeddings" else Path(nlu.model)  # llm: a name
     return build_intent_engine(
         {action.name: action.examples for action in actions},
         keywords={action.name: action.keywords for action in actions if action.keywords},

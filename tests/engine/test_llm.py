@@ -213,3 +213,13 @@ def test_an_answer_to_the_question_asked_is_read_with_the_form_in_progress(tmp_p
     context = asked(model.received[1])["messages"][1]["content"]
     assert "rotate_key" in context and "project_id" in context
     assert upstream.received == []
+
+
+def test_the_embeddings_fallback_runs_the_packaged_model_not_the_llms_name(tmp_path, upstream, spec_cache):
+    config = write_acme(tmp_path, upstream.url, llm_config("http://127.0.0.1:9", fallback="embeddings"))
+    upstream.respond(Reply(200, {"requests": 3}))
+
+    (turn,) = chat(config, ["how many requests did proj_8f2k1 make"])
+
+    assert (turn.nlu_fallback, turn.turn.intent) == ("unreachable", "show_usage")
+    assert [r.path for r in upstream.received] == ["/projects/proj_8f2k1/usage"]
