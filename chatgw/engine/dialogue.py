@@ -261,7 +261,10 @@ class Dialogue:
         state = step.state
         answer = phrases.yes_or_no(message)
         given = form.fill(message, action, identity=identity, proposed=_proposed(match, action)) if answer != "yes" or _says_more(message) else form.Fill()
-        if self._switches(match, action, answered=bool(given.values)):
+        # A bare yes or no answers the confirmation, whatever an engine makes of it (an LLM
+        # may call another tool for "yes"); "no, show me my usage" says more and may switch.
+        plain = answer is not None and not _says_more(message)
+        if not plain and self._switches(match, action, answered=bool(given.values)):
             return self._switch(step, message, identity, match)
         changed = {name: value for name, value in given.values.items() if state.slots.get(name) != value}
         if answer == "yes" and not changed and not given.errors:

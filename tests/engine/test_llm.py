@@ -223,3 +223,13 @@ def test_the_embeddings_fallback_runs_the_packaged_model_not_the_llms_name(tmp_p
 
     assert (turn.nlu_fallback, turn.turn.intent) == ("unreachable", "show_usage")
     assert [r.path for r in upstream.received] == ["/projects/proj_8f2k1/usage"]
+
+
+def test_a_bare_yes_answers_the_confirmation_whatever_tool_the_model_calls(tmp_path, upstream, model):
+    model.respond(tool_call("rotate_key", {"project_id": "proj_8f2k1"}), tool_call("show_usage", {}))
+    upstream.respond(Reply(200, {"key_suffix": "x9Qz"}))
+
+    first, second = chat(project(tmp_path, upstream, model), ["rotate the key of proj_8f2k1", "yes"])
+
+    assert second.turn.replies == ("Done. Your new key ends in x9Qz.",)
+    assert [r.path for r in upstream.received] == ["/projects/proj_8f2k1/keys/rotate"]
