@@ -27,9 +27,12 @@ class LlmEngine:
     def __init__(
         self, tools: Sequence[ToolDefinition], *, base_url: str, model: str, api_key: str, timeout: float
     ) -> None:
+        import httpx
         import openai
 
         self._openai = openai
+        # Loading the CA bundle takes ~35 ms; done once, a client per call costs ~0.2 ms.
+        self._tls = httpx.create_ssl_context()
         self.tools = tuple(tools)
         self._offered = [_offered(tool) for tool in self.tools]
         self._base_url, self._model, self._api_key, self._timeout = base_url, model, api_key, timeout
@@ -77,9 +80,12 @@ class LlmEngine:
         """An SDK client for one call. One per call, closed after it: an engine has no end of
         life to close a shared one at, and its connections would belong to one event loop
         (`chatgw try`, `chatgw test` and `chatgw serve` each run their own). The price is a new
-        connection per turn, small beside the model's own latency."""
-        return self._openai.AsyncOpenAI(
-            base_url=self._base_url, api_key=self._api_key, timeout=self._timeout, max_retries=0
+        connection per turn, small beside the model's own latency (the SDK closes the HTTP
+        client it is given when it closes)."""
+        openai = self._openai
+        return openai.AsyncOpenAI(
+            base_url=self._base_url, api_key=self._api_key, timeout=self._timeout, max_retries=0,
+            http_client=openai.DefaultAsyncHttpxClient(verify=self._tls, timeout=self._timeout),
         )
 
 
