@@ -25,6 +25,7 @@ CODES: dict[str, tuple[str, Severity]] = {
     "CGW109": ("no-actions", "warning"),
     "CGW110": ("model-folder", "error"),
     "CGW111": ("actions-folder", "error"),
+    "CGW112": ("llm-settings", "error"),
     # CGW2xx: binding to the OpenAPI operation
     "CGW201": ("unknown-operation", "error"),
     "CGW202": ("unknown-parameter", "error"),

@@ -156,9 +156,13 @@ class HandoffPlan:
 
 @dataclass(frozen=True, slots=True)
 class NluPlan:
-    engine: str = "embeddings"  # "builtin" or "embeddings"
+    engine: str = "embeddings"  # "builtin", "embeddings" or "llm"
     threshold: float | None = None  # None: "auto", picked from the examples
-    model: str | None = None  # embeddings: a model folder, absolute; None: the packaged model
+    model: str | None = None  # embeddings: a model folder, absolute (None: the packaged model); llm: its name
+    base_url: str | None = None  # llm: the chat-completions endpoint's base URL
+    api_key: SecretRef | None = None  # llm: None for servers that need no key
+    timeout: float = 3.0  # llm: seconds a turn waits for the model
+    fallback: str = "builtin"  # llm: the engine for a turn the model failed
 
 
 @dataclass(frozen=True, slots=True)

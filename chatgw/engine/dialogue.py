@@ -227,7 +227,7 @@ class Dialogue:
         claims = form.claims(action, identity)
         if not claims.complete:
             return self._refuse(step, action, claims.missing)
-        given = form.fill(message, action, identity=identity)
+        given = form.fill(message, action, identity=identity, proposed=_proposed(match, action))
         slots = {**form.carry(action, carried or {}), **given.values}
         return self._ask_or_confirm(step, action, slots, identity, given.errors)
 
@@ -245,7 +245,7 @@ class Dialogue:
             return self._ask_or_confirm(step, action, dict(state.slots), identity, {})
         if state.offered is not None:
             return self._answer_offer(step, action, slot, message, identity, match)
-        given = form.fill(message, action, expecting=slot.name, identity=identity)
+        given = form.fill(message, action, expecting=slot.name, identity=identity, proposed=_proposed(match, action))
         if self._switches(match, action, answered=bool(given.values)):
             return self._switch(step, message, identity, match)
         if not given.values:
@@ -263,8 +263,11 @@ class Dialogue:
     ) -> Step:
         state = step.state
         answer = phrases.yes_or_no(message)
-        given = form.fill(message, action, identity=identity) if answer != "yes" or _says_more(message) else form.Fill()
-        if self._switches(match, action, answered=bool(given.values)):
+        given = form.fill(message, action, identity=identity, proposed=_proposed(match, action)) if answer != "yes" or _says_more(message) else form.Fill()
+        # A bare yes or no answers the confirmation, whatever an engine makes of it (an LLM
+        # may call another tool for "yes"); "no, show me my usage" says more and may switch.
+        plain = answer is not None and not _says_more(message)
+        if not plain and self._switches(match, action, answered=bool(given.values)):
             return self._switch(step, message, identity, match)
         changed = {name: value for name, value in given.values.items() if state.slots.get(name) != value}
         if answer == "yes" and not changed and not given.errors:
@@ -541,7 +544,7 @@ class Dialogue:
         if answer == "yes" and not _says_more(message):
             step.state = replace(state, offered=None)
             return self._ask_or_confirm(step, action, {**state.slots, slot.name: state.offered}, identity, {})
-        given = form.fill(message, action, expecting=slot.name, identity=identity)
+        given = form.fill(message, action, expecting=slot.name, identity=identity, proposed=_proposed(match, action))
         if self._switches(match, action, answered=bool(given.values)):
             return self._switch(step, message, identity, match)
         value = given.values.get(slot.name)
@@ -577,6 +580,11 @@ class Dialogue:
 def _answer(result: UpstreamResult) -> dict[str, Any]:
     """The upstream's answer as a turn may show it: status, headers without credentials, body."""
     return {"status": result.status, "headers": redact_headers(result.headers), "body": result.body}
+
+
+def _proposed(match: IntentMatch, action: ActionPlan) -> Mapping[str, Any]:
+    """The values the match proposes for `action`'s slots: none when it is about another."""
+    return match.arguments if match.name == action.name else {}
 
 
 def _says_more(message: str) -> bool:

@@ -79,6 +79,7 @@ class TurnResult:
     handoff_reason: str | None = None  # set on the turn that handed over
     outcome: ConversationOutcome | None = None  # set when the conversation reached one
     parked: Parked | None = None  # the confirmed run now waiting for a teammate's approval
+    nlu_fallback: str | None = None  # why the LLM engine failed this turn (the fallback read it)
 
 
 def _round(confidence: float) -> float:

@@ -307,6 +307,8 @@ class Gateway:
             self.metrics.handoffs.labels(result.handoff_reason).inc()
         if result.parked is not None:
             self.metrics.approvals.labels(result.parked.action, "requested").inc()
+        if result.nlu_fallback is not None:
+            self.metrics.nlu_fallbacks.labels(result.nlu_fallback).inc()
 
     @asynccontextmanager
     async def _locked(self, conversation_id: str) -> AsyncIterator[None]:

@@ -25,6 +25,10 @@ class Metrics:
         self.handoffs = Counter("chatgw_handoffs", "Conversations handed to a human", ["reason"], registry=self.registry)
         self.errors = Counter("chatgw_http_errors", "Error responses by code", ["code"], registry=self.registry)
         self.reloads = Counter("chatgw_reloads", "Configuration reloads", ["result"], registry=self.registry)
+        self.nlu_fallbacks = Counter(
+            "chatgw_nlu_fallbacks", "Turns the LLM engine failed, understood by the fallback engine", ["reason"],
+            registry=self.registry,
+        )
         self.webhook = Counter("chatgw_webhook_deliveries", "Webhook delivery attempts", ["result"], registry=self.registry)
 
     def render(self) -> bytes:
