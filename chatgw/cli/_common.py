@@ -3,6 +3,7 @@ the store a project names."""
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -22,6 +23,13 @@ EXIT_CANNOT_RUN = 2
 DEFAULT_CONFIG = Path("chatgw.yaml")
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class TextOrJson(str, Enum):
+    """`--format` of a command that prints for people (text) or for scripts (json)."""
+
+    text = "text"
+    json = "json"
 
 
 def fail(error: ChatgwError | str) -> NoReturn:
