@@ -38,6 +38,8 @@ class CallJournal(Journal, Protocol):
 
 # journal(conversation_id, subject, claims): a fresh CallJournal for one call
 JournalFactory = Callable[[str, "str | None", dict[str, Any]], CallJournal]
+# observe(action, outcome, handoff): after each run is stored (metrics, logs, the webhook outbox)
+Observer = Callable[[str, ActionOutcome, "NewHandoff | None"], None]
 
 
 class ToolCallError(ChatgwError):
@@ -88,7 +90,7 @@ class ToolCalls:
 
     def __init__(
         self, project: ProjectPlan, store: Store, sender: Sender, keys: TokenKeys, *,
-        journal: JournalFactory, ttl: float | None = None, on_handoff: Callable[[], None] = lambda: None,
+        journal: JournalFactory, ttl: float | None = None, observe: Observer = lambda action, outcome, handoff: None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.project = project
@@ -99,7 +101,7 @@ class ToolCalls:
         self._keys = keys
         self._journal = journal
         self._ttl = project.server.confirmation_ttl if ttl is None else ttl
-        self._on_handoff = on_handoff
+        self._observe = observe
         self._clock = clock
 
     def tool(self, name: str) -> ToolDefinition:
@@ -221,8 +223,7 @@ class ToolCalls:
             handoff=handoff, subject=caller.subject, at=now,
         )
         self._store.save_turn(record)
-        if handoff is not None and handoff.webhooks:
-            self._on_handoff()
+        self._observe(action.name, outcome, handoff)
 
     def _handoff(
         self, conversation: str, reason: str, message: str, reply: str, run: RunRecord, checked: Arguments,

@@ -3,14 +3,18 @@ and identity verification, rebuilt when a reload swaps the plans."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI
 from starlette.routing import Route
 
 from chatgw.mcp import Caller, McpEndpoint, TokenKeys, ToolCalls, build_server, http_caller
+from chatgw.runtime import ActionOutcome
 from chatgw.server.gateway import Gateway, Plans, StoreJournal
 from chatgw.server.identity import IdentityError
+from chatgw.server.logging import event
+from chatgw.store import NewHandoff
 
 
 def mount_mcp(app: FastAPI, gateway: Gateway) -> McpEndpoint:
@@ -54,4 +58,18 @@ def _tool_calls(plans: Plans, gateway: Gateway, keys: TokenKeys) -> ToolCalls:
     def journal(conversation_id: str, subject: str | None, claims: dict[str, Any]) -> StoreJournal:
         return StoreJournal(store, conversation_id, None, subject, claims, plans.turn_lease)
 
-    return ToolCalls(plans.project, store, gateway.sender, keys, journal=journal, on_handoff=gateway.outbox_wakeup.set)
+    def observe(action: str, outcome: ActionOutcome, handoff: NewHandoff | None) -> None:
+        # The same counters and log lines as a chat's runs, so /metrics and alerts see agents too.
+        metrics = gateway.metrics
+        metrics.actions.labels(action, outcome.outcome).inc()
+        metrics.upstream_latency.labels(action).observe(outcome.latency_ms / 1000)
+        if outcome.outcome != "ok" and outcome.steps:
+            event(gateway.logger, "upstream_failed", logging.WARNING, channel="mcp", action=action,
+                  operation=outcome.steps[-1].request.operation, outcome=outcome.outcome, status=outcome.status,
+                  error=outcome.error, latency_ms=round(outcome.latency_ms, 2))
+        if handoff is not None:
+            metrics.handoffs.labels(handoff.reason).inc()
+            if handoff.webhooks:
+                gateway.outbox_wakeup.set()
+
+    return ToolCalls(plans.project, store, gateway.sender, keys, journal=journal, observe=observe)

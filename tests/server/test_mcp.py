@@ -90,7 +90,9 @@ def test_a_write_sends_nothing_without_its_token_nor_with_changed_arguments_and_
 
     with serving(config) as served:
         _run(scenario(served.url))
+        metrics = httpx.get(served.url + "/metrics", timeout=60).text
 
+    assert 'chatgw_actions_total{action="rotate_key",outcome="ok"} 1.0' in metrics
     proposal = seen["proposal"]
     assert proposal["status"] == "confirmation_required"
     assert proposal["confirm"] == "I'll revoke the current key of proj_ab12c and issue a new one. Go ahead?"
