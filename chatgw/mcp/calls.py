@@ -13,10 +13,13 @@ finds its run already started and sends nothing.
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Literal, Mapping, Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from chatgw.compiler.plans import ActionPlan, ProjectPlan
 from chatgw.compiler.tools import ToolDefinition, pick_output, tool_definitions
@@ -27,6 +30,9 @@ from chatgw.mcp.arguments import CONFIRMATION, Arguments, ArgumentError, read_ar
 from chatgw.mcp.tokens import Confirmation, TokenError, TokenKeys, identity_digest, new_run
 from chatgw.runtime import ActionOutcome, Sender, request_digest, run_action, run_key
 from chatgw.store import NewHandoff, RunRecord, Store, TurnRecord, delivery_id
+
+_log = logging.getLogger("chatgw")
+_USED = "this confirmation was used already; its request was sent once and is not sent again"
 
 Status = Literal["confirmation_required", "done", "failed", "handed_off"]
 
@@ -70,10 +76,11 @@ class Proposal:
     confirm: str  # the confirmation question, rendered
     request: Mapping[str, Any]  # the redacted preview of the request that would be sent
     token: str
-    expires: float
+    expires: float  # unix time
+    ttl: float  # seconds it is good for
 
     def result(self) -> ToolResult:
-        minutes = max(1, round((self.expires - time.time()) / 60))
+        minutes = max(1, round(self.ttl / 60))
         text = (
             f"Nothing was sent yet. Ask the customer: \"{self.confirm}\" Only if they agree, call "
             f"{self.tool.name} again with exactly the same arguments plus \"{CONFIRMATION}\": "
@@ -127,7 +134,7 @@ class ToolCalls:
         request = self._preview(action, checked, run)
         expires = self._clock() + self._ttl
         confirmation = Confirmation(tool.name, run, request_digest(request), self._identity(caller, checked), expires)
-        return Proposal(tool, _confirm_text(action, checked), request, self._keys.issue(confirmation), expires)
+        return Proposal(tool, _confirm_text(action, checked), request, self._keys.issue(confirmation), expires, self._ttl)
 
     async def run(self, tool: ToolDefinition, arguments: Mapping[str, Any], caller: Caller, token: Any = None) -> ToolResult:
         """Run the call; a state-changing one only with a token for this exact request."""
@@ -176,21 +183,30 @@ class ToolCalls:
     ) -> ToolResult:
         conversation = _conversation_id(run)
         key = _run_key(run, action, checked)
-        if confirmed is not None and self._store.run_status(key) is not None:
-            raise ToolCallError("this confirmation was used already; its request was sent once and is not sent again")
         state = ConversationState(
             conversation_id=conversation, status="executing", action=action.name, slots=checked.given,
             sequence=1, run_key=key, confirmed=confirmed,
         )
         journal = self._journal(conversation, caller.subject, dict(caller.claims))
         guard = RunGuard(journal, run_key=key, action=action.name, state=state.to_dict(), confirmed=confirmed)
-        outcome = await run_action(
-            action, self._sender, self.project.upstream, slots=checked.slots, identity=caller.claims,
-            run_key=key, guard=guard,
-        )
+        try:
+            if confirmed is not None and self._store.run_status(key) is not None:
+                raise ToolCallError(_USED)
+            outcome = await run_action(
+                action, self._sender, self.project.upstream, slots=checked.slots, identity=caller.claims,
+                run_key=key, guard=guard,
+            )
+        except SQLAlchemyError:
+            if not guard.begun:  # the write-ahead record failed: the request never left
+                raise ToolCallError("chatgw's store is unavailable, so nothing was sent; retry in a moment") from None
+            # Sent, and its answer could not be recorded: the run stays `sending` for a human to settle.
+            raise ToolCallError(
+                "the request was sent but chatgw's store failed before its outcome was recorded; do not "
+                "repeat the call: a teammate will check the outcome"
+            ) from None
         if outcome.outcome == "unknown" and not guard.begun and confirmed is not None:
             # begin_run refused the run key: another call with this token got there first.
-            raise ToolCallError("this confirmation was used already; its request was sent once and is not sent again")
+            raise ToolCallError(_USED)
         result = _result(tool, outcome)
         self._record(tool, action, checked, caller, conversation, state, outcome, result, guard, journal)
         return result
@@ -222,7 +238,12 @@ class ToolCalls:
             out_of_scope=False, replies=(result.data["reply"],), outcome=ending, runs=(run,), tags=tags,
             handoff=handoff, subject=caller.subject, at=now,
         )
-        self._store.save_turn(record)
+        try:
+            self._store.save_turn(record)
+        except SQLAlchemyError as error:
+            # What was done is done: the agent hears it. A run written ahead stays in the store
+            # (`sent` or `sending`), where the gateway's sweep settles it.
+            _log.warning("mcp call %s of %s not stored: %s", conversation, action.name, type(error).__name__)
         self._observe(action.name, outcome, handoff)
 
     def _handoff(

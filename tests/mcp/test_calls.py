@@ -216,3 +216,15 @@ def test_an_unknown_tool_names_the_tools(tmp_path: Path, upstream: Upstream, sto
 
     with pytest.raises(ToolCallError, match="there is no tool 'rotate'; the tools are extend_trial, rotate_key, "):
         _call(calls, "rotate", {})
+
+
+def test_a_store_that_fails_before_the_write_ahead_record_sends_nothing(tmp_path: Path, upstream: Upstream, store: Store) -> None:
+    calls = _calls(tmp_path, upstream, store, Clock())
+    token = _token(calls)
+    with store.engine.begin() as connection:  # a real failure of the database, not a mock
+        connection.exec_driver_sql("DROP TABLE action_runs")
+
+    reason = _refused(calls, "rotate_key", {"project_id": "proj_ab12c", "confirmation": token})
+
+    assert reason == "chatgw's store is unavailable, so nothing was sent; retry in a moment"
+    assert upstream.received == []
