@@ -38,11 +38,15 @@ class McpEndpoint:
             yield
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("method") == "GET":
+            # Stateless: nothing is ever pushed, so a GET stream would only hold a connection open.
+            await _reply(send, 405, "method_not_allowed", "POST JSON-RPC requests to /mcp; it pushes no messages", [(b"allow", b"POST")])
+            return
         token = _bearer(scope)
         try:
             caller = self._verify(token)
         except ChatgwError as error:
-            await _unauthorized(send, str(error))
+            await _reply(send, 401, "invalid_identity", str(error), [(b"www-authenticate", b'Bearer error="invalid_token"')])
             return
         scope.setdefault("state", {})[_STATE_KEY] = caller
         await self._manager.handle_request(scope, receive, send)
@@ -66,11 +70,11 @@ def _bearer(scope: dict[str, Any]) -> str | None:
     return None
 
 
-async def _unauthorized(send: Any, reason: str) -> None:
-    body = json.dumps({"error": {"code": "invalid_identity", "message": reason}}).encode()
+async def _reply(send: Any, status: int, code: str, message: str, headers: list[tuple[bytes, bytes]]) -> None:
+    """An error in the gateway's own shape, `{"error": {"code", "message"}}`."""
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
     await send({
-        "type": "http.response.start", "status": 401,
-        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                    (b"www-authenticate", b'Bearer error="invalid_token"')],
+        "type": "http.response.start", "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers],
     })
     await send({"type": "http.response.body", "body": body})

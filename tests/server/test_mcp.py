@@ -213,3 +213,13 @@ def test_a_token_is_good_once_across_replicas_that_share_the_secret_and_store(tm
     assert seen["second"]["status"] == "done"
     assert "used already" in seen["first"]
     assert len(rotations(upstream)) == 1
+
+
+def test_get_on_mcp_is_405_and_holds_no_stream_open(tmp_path: Path, upstream: Upstream) -> None:
+    config = write_project(tmp_path, upstream.url)
+
+    with serving(config) as served:
+        answer = httpx.get(served.url + "/mcp", headers={"Accept": "text/event-stream"}, timeout=60)
+
+    assert (answer.status_code, answer.headers["allow"]) == (405, "POST")
+    assert answer.json()["error"]["code"] == "method_not_allowed"
