@@ -36,6 +36,7 @@ _USED = "this confirmation was used already; its request was sent once and is no
 
 Status = Literal["confirmation_required", "done", "failed", "handed_off"]
 
+
 class CallJournal(Journal, Protocol):
     """The write-ahead record of one call over the store; `lease` is what `begin` took."""
 
@@ -49,7 +50,7 @@ Observer = Callable[[str, ActionOutcome, "NewHandoff | None"], None]
 
 
 class ToolCallError(ChatgwError):
-    """The call was refused before anything was sent; the message says why and what to do."""
+    """The call was refused, or could not finish; the message says whether anything was sent and what to do."""
 
 
 @dataclass(frozen=True, slots=True)

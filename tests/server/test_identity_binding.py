@@ -19,8 +19,9 @@ identity: {mode: jwt, secret: ${CHATGW_IDENTITY_SECRET}, subject: account_id}
 store: sqlite:///chatgw.db
 server: {operator_token: ${CHATGW_OPERATOR_TOKEN}}
 """
-ALICE = identity_token({"account_id": "acc_alice"})
-BOB = identity_token({"account_id": "acc_bob"})
+# Made at import: valid for a day, so a long suite run cannot outlast them before these tests.
+ALICE = identity_token({"account_id": "acc_alice"}, expires_in=86400)
+BOB = identity_token({"account_id": "acc_bob"}, expires_in=86400)
 
 
 def account_project(root: Path, upstream: Upstream) -> Path:
