@@ -17,6 +17,7 @@ FORBIDDEN = {
     "openapi": {"engine", "nlu", "runtime", "store", "server", "cli", "config"},
     "store": {"engine", "nlu", "runtime", "server", "cli", "compiler", "config", "openapi"},
     "server": {"cli"},
+    "mcp": {"server", "cli"},
     "demo": {"cli"},
     "testing": {"cli"},
     "scaffold": {"cli"},

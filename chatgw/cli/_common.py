@@ -3,6 +3,7 @@ the store a project names."""
 
 from __future__ import annotations
 
+from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -37,6 +38,13 @@ def __getattr__(name: str) -> Any:
     if name == "stderr":
         return _stderr()
     raise AttributeError(name)
+
+
+class TextOrJson(str, Enum):
+    """`--format` of a command that prints for people (text) or for scripts (json)."""
+
+    text = "text"
+    json = "json"
 
 
 def fail(error: ChatgwError | str) -> NoReturn:

@@ -4,29 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
 from pathlib import Path
 
 import typer
 
 from chatgw.cli import CONFIG_HELP, app
-from chatgw.cli._common import DEFAULT_CONFIG, load_or_fail
+from chatgw.cli._common import DEFAULT_CONFIG, TextOrJson, load_or_fail
 from chatgw.compiler.tools import ToolDefinition, tool_definitions
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 @app.command()
 def tools(
     config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
-    output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
+    output: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Print each action as the tool LLM agents see: inputs, output, hints; exit 2 if it does not compile."""
     definitions = tool_definitions(load_or_fail(config))
-    if output is OutputFormat.json:
+    if output is TextOrJson.json:
         document = {"tools": [tool.as_json() for tool in definitions]}
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return

@@ -173,6 +173,8 @@ class ServerPlan:
     operator_token: SecretRef | None = None
     max_slot_attempts: int = 3
     max_out_of_scope: int = 3
+    confirmation_secret: SecretRef | None = None  # None: a key per process (tokens stay on their replica)
+    confirmation_ttl: float = 300.0  # seconds
 
 
 @dataclass(frozen=True, slots=True)

@@ -380,6 +380,8 @@ def _project_plan(
             operator_token=config.server.operator_token,
             max_slot_attempts=config.server.max_slot_attempts,
             max_out_of_scope=config.server.max_out_of_scope,
+            confirmation_secret=config.server.confirmation_secret,
+            confirmation_ttl=config.server.confirmation_ttl,
         ),
         store=config.store if isinstance(config.store, str) else config.store.url,
         retention=None if isinstance(config.store, str) or config.store.retention is None else parse_retention(config.store.retention),

@@ -28,6 +28,7 @@ SECRET_FIELDS: frozenset[PathKey] = frozenset(
         ("handoff", "webhook_secret"),
         ("server", "operator_token"),
         ("nlu", "api_key"),
+        ("server", "confirmation_secret"),
     }
 )
 

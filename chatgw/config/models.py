@@ -171,6 +171,12 @@ class ServerConfig(_Strict):
     operator_token: Secret | None = Field(None, description="bearer token for /inbox, /insights and the inbox API")
     max_slot_attempts: int = Field(3, ge=1)
     max_out_of_scope: int = Field(3, ge=1)
+    confirmation_secret: Secret | None = Field(
+        None, description="HMAC key of the confirmation tokens agents get (chatgw mcp); every replica needs the same"
+    )
+    confirmation_ttl: Duration = Field(300.0, description="how long an agent's confirmation token is good for, e.g. 5m")
+
+    _duration = field_validator("confirmation_ttl", mode="before")(lambda cls, value: parse_duration(value))
 
 
 class StoreConfig(_Strict):

@@ -47,6 +47,13 @@ class Parked:
             "slots": dict(self.slots), "reason": self.reason,
         }
 
+    def view(self) -> dict[str, Any]:
+        """As the packet, the inbox and the webhook show it: never the sendable request."""
+        return {
+            "action": self.action, "operation": self.operation, "request": dict(self.preview),
+            "request_hash": self.digest, "reason": self.reason, "status": "pending",
+        }
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Parked:
         return cls(

@@ -19,6 +19,7 @@ from chatgw.errors import ConfigError
 from chatgw.runtime import HttpSender, Sender
 from chatgw.runtime.send import USER_AGENT
 from chatgw.server import errors
+from chatgw.server.agents import mount_mcp
 from chatgw.server.gateway import Gateway, build_plans
 from chatgw.server.limits import BodyLimit
 from chatgw.server.logging import event, get_logger
@@ -76,7 +77,8 @@ def create_app(
         )
         event(get_logger(), "started", project=project.name, actions=len(project.actions))
         try:
-            yield
+            async with mcp.running():
+                yield
         finally:
             for task in tasks:
                 task.cancel()
@@ -101,6 +103,7 @@ def create_app(
     app.add_middleware(errors.Guard, metrics=metrics)
     for module in (chat, inbox, insights, health):
         app.include_router(module.router)
+    mcp = mount_mcp(app, gateway)
     mount_pages(app)
     return app
 

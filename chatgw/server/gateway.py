@@ -291,7 +291,7 @@ class Gateway:
         }
         approval = None
         if parked is not None:
-            packet["approval"] = parked_view(parked)
+            packet["approval"] = parked.view()
             approval = NewApproval(parked.action, parked.operation, parked.run_key, parked.as_dict(), dict(claims))
         webhook = plans.project.handoff.webhook
         payload = json.dumps(packet, sort_keys=True, separators=(",", ":"), default=str)
@@ -468,14 +468,6 @@ def turn_lease(project: ProjectPlan) -> float:
     per_call = upstream.timeout * (upstream.retries + 1) + upstream.retries * MAX_RETRY_DELAY
     calls = max((len(action.steps) for action in project.actions), default=0)
     return TURN_MARGIN_SECONDS + per_call * calls
-
-
-def parked_view(parked: Parked) -> dict[str, Any]:
-    """A parked run as the packet, the inbox and the webhook show it: never the sendable request."""
-    return {
-        "action": parked.action, "operation": parked.operation, "request": dict(parked.preview),
-        "request_hash": parked.digest, "reason": parked.reason, "status": "pending",
-    }
 
 
 def _merged_runs(stored: list[RunRecord], new: tuple[RunRecord, ...]) -> list[dict[str, Any]]:
