@@ -74,6 +74,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await worker.aclose()
+            gateway.store_calls.close()
             if owned_sender and isinstance(the_sender, HttpSender):
                 await the_sender.aclose()
             if owned_store:

@@ -29,6 +29,7 @@ from chatgw.server.errors import ApiError
 from chatgw.server.identity import IdentityError, IdentityVerifier
 from chatgw.server.logging import event, get_logger
 from chatgw.server.metrics import Metrics
+from chatgw.server.offload import StoreCalls
 from chatgw.store import Handoff, Message, NewHandoff, RunAhead, RunRecord, Store, TurnRecord, delivery_id
 
 
@@ -64,6 +65,7 @@ class Gateway:
         self.config_path = config_path
         self.logger = get_logger()
         self.outbox_wakeup = asyncio.Event()
+        self.store_calls = StoreCalls(store)  # a turn's store calls, off the loop on a remote database
         self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
 
     # -- chat ----------------------------------------------------------------------------
@@ -86,8 +88,8 @@ class Gateway:
             body = await self._turn(plans, conversation_id, None, None, (), message, claims, who)
         else:
             async with self._locked(conversation_id):
-                start = self.store.start_turn(
-                    conversation_id, subject=who, now=time.time(), lease_seconds=plans.turn_lease
+                start = await self.store_calls.run(
+                    self.store.start_turn, conversation_id, subject=who, now=time.time(), lease_seconds=plans.turn_lease
                 )
                 if start is None:
                     self._refuse(conversation_id, who)
@@ -143,7 +145,7 @@ class Gateway:
                 replies=turn.replies, outcome=result.outcome, runs=runs, tags=turn.tags, handoff=handoff,
                 delivered=tuple(m.id for m in agent), subject=who, at=now,
             )
-            saved = self.store.save_turn(record)
+            saved = await self.store_calls.run(self.store.save_turn, record)
         except BaseException as error:
             self._release(conversation_id, journal.lease, error)
             raise

@@ -90,6 +90,11 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    @property
+    def remote(self) -> bool:
+        """Whether a statement waits on a network round trip (anything but SQLite)."""
+        return self.engine.dialect.name != "sqlite"
+
     def ping(self) -> bool:
         with self.engine.connect() as connection:
             return connection.execute(text("SELECT 1")).scalar() == 1
