@@ -19,8 +19,9 @@ identity: {mode: jwt, secret: ${CHATGW_IDENTITY_SECRET}, subject: account_id}
 store: sqlite:///chatgw.db
 server: {operator_token: ${CHATGW_OPERATOR_TOKEN}}
 """
-ALICE = identity_token({"account_id": "acc_alice"})
-BOB = identity_token({"account_id": "acc_bob"})
+# Minted when the module is collected: valid for a whole suite run on a slow machine, not 5 min.
+ALICE = identity_token({"account_id": "acc_alice"}, expires_in=6 * 3600)
+BOB = identity_token({"account_id": "acc_bob"}, expires_in=6 * 3600)
 
 
 def account_project(root: Path, upstream: Upstream) -> Path:
