@@ -20,6 +20,8 @@ FORBIDDEN = {
     "demo": {"cli"},
     "testing": {"cli"},
     "scaffold": {"cli"},
+    # Any layer formats replies with it, so it stands on none of them.
+    "formats": {"config", "compiler", "openapi", "engine", "nlu", "runtime", "store", "server", "cli", "demo", "testing", "scaffold"},
 }
 
 

@@ -57,6 +57,7 @@ CONFIG_HELP = "Path of chatgw.yaml."
 _MODULES = {
     "validate": "validate", "schema": "schema", "try": "try_", "test": "test_cmd", "init": "init",
     "serve": "serve", "store": "store_cmd", "inbox": "inbox", "insights": "insights", "demo": "demo",
+    "tools": "tools",
 }
 
 

@@ -3,15 +3,17 @@ the store a project names."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from rich.console import Console
 
 from chatgw.errors import ChatgwError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from chatgw.compiler.plans import ProjectPlan
     from chatgw.store import Store
 
@@ -21,12 +23,25 @@ EXIT_CANNOT_RUN = 2
 
 DEFAULT_CONFIG = Path("chatgw.yaml")
 
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+@cache
+def _stderr() -> Console:
+    # rich costs ~20 ms to import; `validate --format json` that passes never prints through it.
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def __getattr__(name: str) -> Any:
+    """`stderr`, the console for errors and progress, made on first use."""
+    if name == "stderr":
+        return _stderr()
+    raise AttributeError(name)
 
 
 def fail(error: ChatgwError | str) -> NoReturn:
     """Print a one-line reason and exit 2: the command could not run."""
-    stderr.print(f"chatgw: error: {error}", markup=False)
+    _stderr().print(f"chatgw: error: {error}", markup=False)
     raise typer.Exit(EXIT_CANNOT_RUN)
 
 

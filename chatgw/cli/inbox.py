@@ -1,4 +1,5 @@
-"""`chatgw inbox`: list handoffs, or show one with its whole thread and action runs."""
+"""`chatgw inbox`: list handoffs, show one with its whole thread and action runs, or decide an
+approval (`chatgw inbox approve|reject ID`), sending its parked request from this machine."""
 
 from __future__ import annotations
 
@@ -14,10 +15,14 @@ from rich.console import Console
 from rich.table import Table
 
 from chatgw.cli import CONFIG_HELP, app
-from chatgw.cli._common import DEFAULT_CONFIG, EXIT_CANNOT_RUN, open_project_store, stderr
+from chatgw.cli._common import DEFAULT_CONFIG, EXIT_CANNOT_RUN, fail, load_or_fail, open_project_store, open_store_of, stderr
+from chatgw.errors import ChatgwError
 
 if TYPE_CHECKING:
+    from chatgw.compiler.plans import ProjectPlan
     from chatgw.store import Handoff, Store
+
+DECISIONS = ("approve", "reject")
 
 
 class OutputFormat(str, Enum):
@@ -33,12 +38,22 @@ class Status(str, Enum):
 
 @app.command()
 def inbox(
-    handoff_id: Optional[str] = typer.Argument(None, help="Show this handoff; list them when left out."),
+    handoff_id: Optional[str] = typer.Argument(
+        None, help="Show this handoff; list them when left out. `approve ID` or `reject ID` decides an approval."
+    ),
+    decided: Optional[str] = typer.Argument(None, metavar="[ID]", help="The approval to approve or reject."),
     config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
     status: Optional[Status] = typer.Option(None, "--status", help="Only handoffs with this status."),
+    agent: Optional[str] = typer.Option(None, "--agent", help="Who decides (approve, reject); default: $USER."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="What the customer is told (reject)."),
     output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """The shared inbox in the terminal (reads the store named in the config)."""
+    if handoff_id in DECISIONS:
+        _decide(config, handoff_id, decided, agent, reason, output)
+        return
+    if decided is not None:
+        fail(f"unexpected argument {decided!r}; `chatgw inbox ID` shows one handoff, `chatgw inbox approve ID` decides one")
     store = open_project_store(config)
     try:
         if handoff_id is None:
@@ -55,14 +70,69 @@ def _list(store: Store, status: str | None, output: OutputFormat) -> None:
         sys.stdout.write(json.dumps({"handoffs": [h.as_dict(packet=False) for h in found]}, indent=2) + "\n")
         return
     table = Table(title="Handoffs")
-    for column in ("id", "status", "reason", "conversation", "assignee", "created"):
+    for column in ("id", "kind", "status", "reason", "conversation", "assignee", "created"):
         table.add_column(column)
     for handoff in found:
+        kind = handoff.kind if handoff.approval is None else f"approval ({handoff.approval.status})"
         table.add_row(
-            handoff.id, handoff.status, handoff.reason, handoff.conversation_id,
+            handoff.id, kind, handoff.status, handoff.reason, handoff.conversation_id,
             handoff.assignee or "-", _when(handoff.created_at),
         )
     Console(highlight=False, soft_wrap=True).print(table)
+
+
+def _decide(
+    config: Path, decision: str, handoff_id: str | None, agent: str | None, reason: str | None, output: OutputFormat
+) -> None:
+    """Approve (send the parked request, once) or reject an approval, as `POST /v1/handoffs/{id}/...` does."""
+    import asyncio
+    import os
+
+    if handoff_id is None:
+        fail(f"name the approval: `chatgw inbox {decision} ID` (`chatgw inbox` lists them)")
+    agent = agent or os.environ.get("USER") or ""
+    if not 1 <= len(agent) <= 200:
+        fail("say who decides: --agent NAME (1 to 200 characters)")
+    if decision == "reject" and not (reason and reason.strip()):
+        fail("say why, for the customer: --reason TEXT")
+    project = load_or_fail(config)
+    store = open_store_of(project, config)
+    try:
+        answer = asyncio.run(_decision(project, store, config, decision, handoff_id, agent, reason or ""))
+    finally:
+        store.close()
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps(answer, indent=2, default=str) + "\n")
+        return
+    run = answer.get("action_run") or {}
+    verb = "Approved" if decision == "approve" else "Rejected"
+    sent = f"sent {run.get('operation')}, outcome {run.get('outcome')}" if decision == "approve" else "nothing was sent"
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(f"{verb} {handoff_id} ({sent}). The customer is told:", markup=False)
+    for reply in answer["replies"]:
+        console.print(f"  {reply}", markup=False)
+
+
+async def _decision(
+    project: ProjectPlan, store: Store, config: Path, decision: str, handoff_id: str, agent: str, reason: str
+) -> dict:
+    # Heavy: the server's gateway, only when a decision is taken.
+    from chatgw.runtime import HttpSender
+    from chatgw.server import approvals
+    from chatgw.server.errors import ApiError
+    from chatgw.server.gateway import Gateway, build_plans
+    from chatgw.server.metrics import Metrics
+
+    async with HttpSender(project.upstream) as sender:
+        try:
+            gateway = Gateway(build_plans(project, sender), store, sender, Metrics(), config_path=config)
+            if decision == "approve":
+                return await approvals.approve(gateway, handoff_id, agent)
+            return await approvals.reject(gateway, handoff_id, agent, reason)
+        except ApiError as error:
+            fail(error.message)
+        except ChatgwError as error:
+            fail(error)
 
 
 def _show(store: Store, handoff_id: str, output: OutputFormat) -> None:
@@ -81,6 +151,14 @@ def _show(store: Store, handoff_id: str, output: OutputFormat) -> None:
 def _print(handoff: Handoff, store: Store, console: Console) -> None:
     console.print(f"{handoff.id}  {handoff.status}  reason: {handoff.reason}  assignee: {handoff.assignee or '-'}", markup=False)
     console.print(f"conversation {handoff.conversation_id}, since {_when(handoff.created_at)}", markup=False)
+    if handoff.approval is not None:
+        approval = handoff.approval.as_dict()
+        request = approval["request"]
+        console.print(f"approval of {approval['action']}: {approval['status']}; {approval['reason'] or ''}", markup=False)
+        console.print(f"  {request.get('method')} {request.get('url')}  body: {json.dumps(request.get('body'))}", markup=False)
+        console.print(f"  request hash {approval['request_hash']}", markup=False)
+        if approval["status"] == "pending":
+            console.print(f"  decide: chatgw inbox approve {handoff.id}  |  chatgw inbox reject {handoff.id} --reason TEXT", markup=False)
     identity = handoff.packet.get("identity") or {}
     if identity:
         console.print("identity: " + ", ".join(f"{k}={v}" for k, v in identity.items()), markup=False)

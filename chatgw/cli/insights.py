@@ -7,7 +7,7 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import typer
 from rich.console import Console
@@ -28,7 +28,7 @@ def insights(
     since: str = typer.Option("7d", "--since", help="Window: 7d, 24h, 30m, 2w."),
     output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
-    """Per action requests, successes, failures, handoffs and latency; deflection; top tags; unmet asks."""
+    """Per action requests, successes, failures, handoffs and latency; approvals; deflection; top tags; unmet asks."""
     store = open_project_store(config)
     from chatgw.store import insights as compute  # heavy: only when the command runs
 
@@ -46,20 +46,20 @@ def insights(
 
 def render(data: dict[str, Any], console: Console) -> None:
     """The insights as rich tables."""
-    table = Table(title=f"Actions, last {data['since']}")
-    for column in ("action", "requests", "successes", "failures", "handoffs", "p50 ms", "p95 ms"):
-        table.add_column(column, justify="left" if column == "action" else "right")
-    for row in data["actions"]:
-        table.add_row(
-            row["action"], *(str(row[key]) for key in ("requests", "successes", "failures", "handoffs")),
-            _ms(row["p50_ms"]), _ms(row["p95_ms"]),
-        )
-    console.print(table)
+    console.print(_per_action(
+        f"Actions, last {data['since']}", data["actions"], ("requests", "successes", "failures", "handoffs"),
+        {"p50 ms": ("p50_ms", _ms), "p95 ms": ("p95_ms", _ms)},
+    ))
     rate = data["deflection_rate"]
     console.print(
         f"Conversations: {data['conversations']}; resolved with no human: {data['resolved_without_human']}"
         f" (deflection {'-' if rate is None else f'{rate:.0%}'}); handed off: {data['handed_off']}"
     )
+    if data["approvals"]:
+        console.print(_per_action(
+            "Approvals", data["approvals"], ("requested", "approved", "rejected", "pending"),
+            {"p50 wait": ("p50_decision_s", _seconds), "p95 wait": ("p95_decision_s", _seconds)},
+        ))
     if data["top_tags"]:
         tags = Table(title="Top tags")
         tags.add_column("tag")
@@ -76,5 +76,24 @@ def render(data: dict[str, Any], console: Console) -> None:
         console.print(asks)
 
 
+def _per_action(
+    title: str, rows: list[dict[str, Any]], counts: tuple[str, ...], timed: dict[str, tuple[str, Callable[[Any], str]]]
+) -> Table:
+    """One row per action: its counts, then its timings as `timed` formats them."""
+    table = Table(title=title)
+    for column in ("action", *counts, *timed):
+        table.add_column(column, justify="left" if column == "action" else "right")
+    for row in rows:
+        times = (show(row[key]) for key, show in timed.values())
+        table.add_row(row["action"], *(str(row[key]) for key in counts), *times)
+    return table
+
+
 def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f} s" if value < 120 else f"{value / 60:.0f} min"

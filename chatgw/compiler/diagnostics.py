@@ -25,6 +25,7 @@ CODES: dict[str, tuple[str, Severity]] = {
     "CGW109": ("no-actions", "warning"),
     "CGW110": ("model-folder", "error"),
     "CGW111": ("actions-folder", "error"),
+    "CGW112": ("llm-settings", "error"),
     # CGW2xx: binding to the OpenAPI operation
     "CGW201": ("unknown-operation", "error"),
     "CGW202": ("unknown-parameter", "error"),
@@ -43,6 +44,7 @@ CODES: dict[str, tuple[str, Severity]] = {
     "CGW306": ("invalid-reply-key", "error"),
     "CGW307": ("unknown-filter", "error"),
     "CGW308": ("optional-response-field", "warning"),
+    "CGW309": ("invalid-filter-argument", "error"),
     # CGW4xx: intents
     "CGW401": ("too-few-examples", "warning"),
     "CGW402": ("shared-example", "warning"),
@@ -55,6 +57,7 @@ CODES: dict[str, tuple[str, Severity]] = {
     "CGW503": ("identity-from-message", "warning"),
     "CGW504": ("identity-unused", "warning"),
     "CGW505": ("id-without-identity", "warning"),
+    "CGW506": ("approval-without-change", "warning"),
 }
 
 

@@ -45,8 +45,8 @@ def check_actions_folder(sources: ProjectSources) -> list[Diagnostic]:
 def check_model_folder(sources: ProjectSources) -> list[Diagnostic]:
     """CGW110 when `nlu.model` does not name a folder holding model.onnx and tokenizer.json."""
     config = sources.config
-    if config is None or config.nlu.model is None:
-        return []
+    if config is None or config.nlu.model is None or config.nlu.engine != "embeddings":
+        return []  # an llm engine's model is a name
     folder = sources.root / config.nlu.model
     if not folder.is_dir():
         problem = f"nlu.model folder {folder} does not exist"

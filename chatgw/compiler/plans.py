@@ -76,6 +76,14 @@ class ReplyPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class ApprovalPlan:
+    """A teammate approves the confirmed request before it leaves: always, or when `when` holds."""
+
+    when: str | None = None  # a Jinja expression over slots and identity; None: always
+    reason: str | None = None  # a template over slots and identity
+
+
+@dataclass(frozen=True, slots=True)
 class ActionPlan:
     name: str
     description: str
@@ -91,6 +99,7 @@ class ActionPlan:
     tags: tuple[str, ...] = ()  # the action's own tags
     operation_tags: tuple[str, ...] = ()  # tags of the OpenAPI operations it calls
     questions: str = "ask"  # intent.questions: "ask" or "act"
+    approval: ApprovalPlan | None = None
 
     @property
     def changes_state(self) -> bool:
@@ -147,9 +156,13 @@ class HandoffPlan:
 
 @dataclass(frozen=True, slots=True)
 class NluPlan:
-    engine: str = "embeddings"  # "builtin" or "embeddings"
+    engine: str = "embeddings"  # "builtin", "embeddings" or "llm"
     threshold: float | None = None  # None: "auto", picked from the examples
-    model: str | None = None  # embeddings: a model folder, absolute; None: the packaged model
+    model: str | None = None  # embeddings: a model folder, absolute (None: the packaged model); llm: its name
+    base_url: str | None = None  # llm: the chat-completions endpoint's base URL
+    api_key: SecretRef | None = None  # llm: None for servers that need no key
+    timeout: float = 3.0  # llm: seconds a turn waits for the model
+    fallback: str = "builtin"  # llm: the engine for a turn the model failed
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from chatgw.compiler.approval import compile_approval
 from chatgw.compiler.binding import bind_call, templates_in
 from chatgw.compiler.diagnostics import Diagnostic, Location, diagnostic
 from chatgw.compiler.identity import check_identity
 from chatgw.compiler.intents import check_intents
+from chatgw.compiler.nlu import check_llm_settings
 from chatgw.compiler.paths import check_actions_folder, check_model_folder, setting, spec_files_hint
 from chatgw.compiler.plans import (
     HANDOFF,
@@ -32,7 +34,7 @@ from chatgw.compiler.safety import literal_secrets
 from chatgw.compiler.slots import build_slot, human_name
 from chatgw.compiler.specfindings import spec_findings
 from chatgw.config.loader import SECRET_FIELDS, ActionSource, ProjectSources, load_sources
-from chatgw.config.models import ActionConfig, ProjectConfig, parse_retention
+from chatgw.config.models import ActionConfig, NluConfig, ProjectConfig, parse_retention
 from chatgw.config.yamlpos import PathKey
 from chatgw.errors import CompileError, SpecError
 from chatgw.openapi.loader import Spec, load_spec
@@ -86,6 +88,7 @@ def compile_project(
     diagnostics.extend(check_identity(sources, plans))
     idempotent = _idempotent_operations(sources, spec, diagnostics)
     diagnostics.extend(check_model_folder(sources))
+    diagnostics.extend(check_llm_settings(sources))
     diagnostics.extend(spec_findings(spec, sources.root))  # last: the actions decide which parts of the spec are read
     diagnostics = _sorted(diagnostics)
     has_errors = any(d.severity == "error" for d in diagnostics)
@@ -178,6 +181,9 @@ def compile_action(source: ActionSource, spec: Spec) -> tuple[ActionPlan | None,
     if model.answer is not None:
         check_template(model.answer, plain, doc, ("answer",), checked)
     reply = _reply_plan(model, doc, found)
+    # A step whose operation is unknown is reported already: it might be the change.
+    changes = len(steps) < len(calls) or any(step.operation.changes_state for step in steps)
+    approval = compile_approval(model.approval, slot_names, changes, doc, checked, found)
     for key, text in model.reply.items():
         if text == HANDOFF:
             continue
@@ -219,6 +225,7 @@ def compile_action(source: ActionSource, spec: Spec) -> tuple[ActionPlan | None,
         tags=tuple(model.tags),
         operation_tags=tuple(dict.fromkeys(tag for step in steps for tag in step.operation.tags)),
         questions=model.intent.questions,
+        approval=approval,
     )
     return plan, found
 
@@ -365,11 +372,7 @@ def _project_plan(
             subject=identity.subject,
         ),
         handoff=HandoffPlan(inbox=config.handoff.inbox, webhook=config.handoff.webhook or None, webhook_secret=config.handoff.webhook_secret),
-        nlu=NluPlan(
-            engine=config.nlu.engine,
-            threshold=None if config.nlu.threshold == "auto" else float(config.nlu.threshold),
-            model=None if config.nlu.model is None else str(root / config.nlu.model),
-        ),
+        nlu=_nlu_plan(config.nlu, root),
         server=ServerPlan(
             max_message_chars=config.server.max_message_chars,
             max_body_bytes=config.server.max_body_bytes,
@@ -381,6 +384,20 @@ def _project_plan(
         store=config.store if isinstance(config.store, str) else config.store.url,
         retention=None if isinstance(config.store, str) or config.store.retention is None else parse_retention(config.store.retention),
         tests=config.tests,
+    )
+
+
+def _nlu_plan(nlu: NluConfig, root: Path) -> NluPlan:
+    """The `nlu:` section; a model is a folder for embeddings and a name for llm."""
+    folder = nlu.engine == "embeddings" and nlu.model is not None
+    return NluPlan(
+        engine=nlu.engine,
+        threshold=None if nlu.threshold == "auto" else float(nlu.threshold),
+        model=str(root / nlu.model) if folder else nlu.model,
+        base_url=nlu.base_url,
+        api_key=nlu.api_key,
+        timeout=nlu.timeout,
+        fallback=nlu.fallback,
     )
 
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from chatgw import formats
 from chatgw.compiler.diagnostics import Diagnostic, Location, diagnostic
 from chatgw.compiler.suggest import did_you_mean, listing
 from chatgw.compiler.templates import Reference, analyse, names_of
@@ -48,15 +49,26 @@ def check_template(
         return
     for callee in info.callees:
         if not callee.known:
-            hint = did_you_mean(callee.name, names_of(callee.kind)) or f"{callee.kind}s: {listing(names_of(callee.kind), 40)}"
+            hint = did_you_mean(callee.name, names_of(callee.kind)) or _callees_hint(callee.kind)
             message = f"unknown {callee.kind} '{callee.name}'; rendering this template would fail"
             found.diagnostics.append(diagnostic("CGW307", message, _line_in(doc, path, callee.line, (callee.pattern,)), hint))
+        for problem in callee.problems:
+            hint = f"call it as {formats.signature(callee.name)} (see docs/files.md#reply-filters)"
+            where = _line_in(doc, path, callee.line, (callee.call_pattern, callee.pattern))
+            found.diagnostics.append(diagnostic("CGW309", problem, where, hint))
     for reference in info.references:
         problem = _check(reference, scope, found)
         if problem:
             code, message, hint = problem
             needles = (re.escape(reference.dotted), re.escape(reference.parts[0]))
             found.diagnostics.append(diagnostic(code, message, _line_in(doc, path, reference.line, needles), hint))
+
+
+def _callees_hint(kind: str) -> str:
+    if kind != "filter":
+        return f"tests: {listing(names_of('test'), 40)}"
+    jinja = [name for name in names_of("filter") if name not in formats.FILTERS]
+    return f"chatgw's filters: {', '.join(formats.FILTERS)} (docs/files.md#reply-filters); Jinja's: {listing(jinja, 30)}"
 
 
 def _check(reference: Reference, scope: Scope, found: TemplateCheck) -> tuple[str, str, str] | None:

@@ -16,7 +16,10 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from chatgw import formats
+
 _ENV = SandboxedEnvironment()
+_FILTER_NAMES = sorted(set(_ENV.filters) | set(formats.FILTERS))
 _GLOBALS = frozenset(_ENV.globals) | {"loop", "self", "caller", "varargs", "kwargs", "true", "false", "none"}
 
 
@@ -42,16 +45,36 @@ class Callee:
     kind: Literal["filter", "test"]
     name: str
     line: int
+    # The arguments written after the name: literals as their value, anything else UNKNOWN.
+    args: tuple[Any, ...] = ()
+    kwargs: tuple[tuple[str, Any], ...] = ()
 
     @property
     def known(self) -> bool:
-        return self.name in (_ENV.filters if self.kind == "filter" else _ENV.tests)
+        return self.name in names_of(self.kind)
+
+    @property
+    def problems(self) -> list[str]:
+        """What is wrong with the arguments of one of chatgw's own filters (`money("USD")`)."""
+        if self.kind != "filter" or self.name not in formats.FILTERS:
+            return []
+        return formats.problems(self.name, self.args, dict(self.kwargs))
 
     @property
     def pattern(self) -> str:
         """Where it is written: after the `|`, or after `is` / `is not`."""
         lead = r"\|\s*" if self.kind == "filter" else r"\bis\s+(?:not\s+)?"
         return lead + rf"(?P<at>{re.escape(self.name)})\b"
+
+    @property
+    def call_pattern(self) -> str:
+        """Where this very call is written, told from others of the same filter by its arguments."""
+        if not self.args and not self.kwargs:
+            return self.pattern + r"(?!\s*\()"
+        ahead = [rf"(?=[^)]*\b{re.escape(key)}\s*=)" for key, _ in self.kwargs]
+        literals = [*self.args, *(value for _, value in self.kwargs)]
+        ahead += [rf"(?=[^)]*{_written(value)})" for value in literals if _written(value)]
+        return self.pattern + r"\s*\(" + "".join(ahead)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +87,8 @@ class TemplateInfo:
 
 
 def names_of(kind: Literal["filter", "test"]) -> list[str]:
-    """The filters or tests templates may call."""
-    return sorted(_ENV.filters if kind == "filter" else _ENV.tests)
+    """The filters or tests templates may call: Jinja's own and chatgw's (chatgw/formats)."""
+    return _FILTER_NAMES if kind == "filter" else sorted(_ENV.tests)
 
 
 def is_template(value: Any) -> bool:
@@ -92,9 +115,31 @@ def analyse(source: str, *, expression: bool = False) -> TemplateInfo:
     local = _local_names(tree)
     found: list[Reference] = []
     _collect(tree, local, found, frozenset())
-    callees = [Callee("filter", node.name, node.lineno or 1) for node in tree.find_all(nodes.Filter)]
+    callees = [_filter_call(node) for node in tree.find_all(nodes.Filter)]
     callees += [Callee("test", node.name, node.lineno or 1) for node in tree.find_all(nodes.Test)]
     return TemplateInfo(error=None, error_line=0, references=tuple(found), callees=tuple(callees))
+
+
+def _filter_call(node: nodes.Filter) -> Callee:
+    args = tuple(_literal(arg) for arg in node.args)
+    kwargs = tuple((keyword.key, _literal(keyword.value)) for keyword in node.kwargs)
+    return Callee("filter", node.name, node.lineno or 1, args, kwargs)
+
+
+def _literal(node: nodes.Node) -> Any:
+    try:
+        return node.as_const() if isinstance(node, (nodes.Const, nodes.Neg, nodes.Pos)) else formats.UNKNOWN
+    except nodes.Impossible:
+        return formats.UNKNOWN
+
+
+def _written(value: Any) -> str | None:
+    """A regular expression for how a literal argument is written: "USD" or 'USD', 2 but not 12."""
+    if isinstance(value, str):
+        return rf"[\"']{re.escape(value)}[\"']"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return rf"(?<![\w.]){re.escape(str(value))}(?![\w.])"
+    return None
 
 
 def _error_pattern(message: str) -> str | None:

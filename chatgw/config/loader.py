@@ -27,6 +27,7 @@ SECRET_FIELDS: frozenset[PathKey] = frozenset(
         ("identity", "public_key"),
         ("handoff", "webhook_secret"),
         ("server", "operator_token"),
+        ("nlu", "api_key"),
     }
 )
 

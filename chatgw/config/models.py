@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, WithJsonSchema, field_validator, model_validator
 
 from chatgw.config.secrets import SecretRef
 
@@ -115,22 +115,53 @@ class HandoffConfig(_Strict):
 
 
 class NluConfig(_Strict):
-    engine: Literal["builtin", "embeddings"] = Field(
-        "embeddings", description="builtin: lexical, no model; embeddings: a pretrained sentence encoder (docs/nlu.md)"
+    engine: Literal["builtin", "embeddings", "llm"] = Field(
+        "embeddings",
+        description="builtin: lexical, no model; embeddings: a pretrained sentence encoder (docs/nlu.md); "
+        "llm: an OpenAI-compatible chat-completions endpoint proposes, the plans decide (docs/llm.md)",
     )
     threshold: Union[Literal["auto"], float] = "auto"
     model: str | None = Field(
         None,
         description="for engine embeddings: a folder with model.onnx and tokenizer.json, relative to chatgw.yaml; "
-        "unset: the packaged all-MiniLM-L6-v2",
+        "unset: the packaged all-MiniLM-L6-v2. For engine llm: the model's name, as the endpoint knows it",
     )
+    base_url: str | None = Field(
+        None, description="for engine llm: the endpoint's base URL, e.g. https://api.openai.com/v1 or http://127.0.0.1:8000/v1"
+    )
+    api_key: Secret | None = Field(None, description="for engine llm: ${ENV_VAR} only; unset for local servers that need none")
+    timeout: Duration = Field(3.0, description="for engine llm: how long a turn waits for the model before it falls back")
+    fallback: Literal["builtin", "embeddings"] = Field(
+        "builtin", description="for engine llm: the engine that understands a turn the model failed (docs/llm.md)"
+    )
+
+    _duration = field_validator("timeout", mode="before")(lambda cls, value: parse_duration(value))
 
     @field_validator("model")
     @classmethod
-    def _model_needs_embeddings(cls, value: str | None, info: Any) -> str | None:
-        if value is not None and info.data.get("engine") != "embeddings":
-            raise ValueError("nlu.model is read by engine embeddings only; set nlu.engine: embeddings")
+    def _model_needs_engine(cls, value: str | None, info: Any) -> str | None:
+        if value is not None and info.data.get("engine") not in ("embeddings", "llm"):
+            raise ValueError("nlu.model is read by engines embeddings and llm only; set nlu.engine: embeddings (a model folder) or llm (a model name)")
         return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None, info: Any) -> str | None:
+        if value is None:
+            return None
+        if info.data.get("engine") != "llm":
+            raise ValueError("nlu.base_url is read by engine llm only; set nlu.engine: llm")
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"'{value}' is not an http(s) URL; write it like https://api.openai.com/v1")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _llm_settings_need_llm(self) -> "NluConfig":
+        if self.engine != "llm":
+            stray = [name for name in ("api_key", "timeout", "fallback") if name in self.model_fields_set]
+            if stray:
+                raise ValueError(f"nlu.{stray[0]} is read by engine llm only; set nlu.engine: llm or remove it")
+        return self
 
 
 class ServerConfig(_Strict):
@@ -219,6 +250,29 @@ class StepConfig(CallConfig):
     when: str | None = Field(None, description="a Jinja expression; the step runs when it is true")
 
 
+class ApprovalConfig(_Strict):
+    """`approval: {when, reason}`: a teammate approves the confirmed request before it is sent."""
+
+    when: str | None = Field(
+        None,
+        description='a Jinja expression over slots and identity, e.g. "{{ slots.amount > 50 }}"; '
+        "unset: every run needs approval",
+    )
+    reason: str | None = Field(None, description="told to the customer and the approver; a template over slots and identity")
+
+
+def _approval_form(value: Any) -> str:
+    return "dict" if isinstance(value, dict) else "str"
+
+
+# `always` or a mapping; tagged so that a mistake is reported once, for the form written
+# (the tags are the branch names config/errors.py leaves out of an error's location).
+Approval = Annotated[
+    Union[Annotated[Literal["always"], Tag("str")], Annotated[ApprovalConfig, Tag("dict")]],
+    Discriminator(_approval_form),
+]
+
+
 class ActionConfig(_Strict):
     """actions/<name>.yaml; the file stem is the action's name."""
 
@@ -231,3 +285,8 @@ class ActionConfig(_Strict):
     answer: str | None = None
     reply: dict[Union[int, str], str] = {}
     tags: list[str] = []
+    approval: Approval | None = Field(
+        None,
+        description="`always`, or {when, reason}: after the customer confirms, the request waits in the inbox "
+        "until a teammate approves (sent once) or rejects it (nothing sent)",
+    )

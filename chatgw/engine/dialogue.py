@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from chatgw.compiler.plans import ActionPlan, ProjectPlan, SlotPlan
-from chatgw.engine import clarify, form, memory, phrases, wording
+from chatgw.engine import approval, clarify, form, memory, phrases, wording
 from chatgw.engine.state import ConversationState
 from chatgw.engine.turn import ActionRun, ConversationOutcome
 from chatgw.nlu.acts import builtin_intent
@@ -19,6 +19,7 @@ from chatgw.nlu.intents import IntentMatch
 from chatgw.engine.journal import RunStatus
 from chatgw.runtime import (
     ActionOutcome,
+    PreparedRequest,
     UpstreamResult,
     redact_headers,
     request_digest,
@@ -50,6 +51,8 @@ class Step:
     handoff_reason: str | None = None
     runs: list[ActionRun] = field(default_factory=list)
     choices: tuple[str, ...] = ()  # buttons under the last reply; sending one's text picks it
+    parked: approval.Parked | None = None  # the run waits for a teammate's approval
+    first: PreparedRequest | None = None  # sent as the run's first request (an approved one)
 
     def say(self, text: str) -> None:
         self.replies.append(text)
@@ -76,7 +79,7 @@ class Dialogue:
         """
         step = Step(state=state, intent=state.action, confidence=state.confidence)
         if state.status == "handoff" or match is None:
-            step.say(phrases.HANDOFF_WAITING)
+            step.say(approval.WAITING if state.handoff_reason == approval.REASON else phrases.HANDOFF_WAITING)
             return step
         offered = state.choices if state.status == "idle" else ()
         action = self._project.action(state.action) if state.action else None
@@ -224,7 +227,7 @@ class Dialogue:
         claims = form.claims(action, identity)
         if not claims.complete:
             return self._refuse(step, action, claims.missing)
-        given = form.fill(message, action, identity=identity)
+        given = form.fill(message, action, identity=identity, proposed=_proposed(match, action))
         slots = {**form.carry(action, carried or {}), **given.values}
         return self._ask_or_confirm(step, action, slots, identity, given.errors)
 
@@ -242,7 +245,7 @@ class Dialogue:
             return self._ask_or_confirm(step, action, dict(state.slots), identity, {})
         if state.offered is not None:
             return self._answer_offer(step, action, slot, message, identity, match)
-        given = form.fill(message, action, expecting=slot.name, identity=identity)
+        given = form.fill(message, action, expecting=slot.name, identity=identity, proposed=_proposed(match, action))
         if self._switches(match, action, answered=bool(given.values)):
             return self._switch(step, message, identity, match)
         if not given.values:
@@ -260,15 +263,18 @@ class Dialogue:
     ) -> Step:
         state = step.state
         answer = phrases.yes_or_no(message)
-        given = form.fill(message, action, identity=identity) if answer != "yes" or _says_more(message) else form.Fill()
-        if self._switches(match, action, answered=bool(given.values)):
+        given = form.fill(message, action, identity=identity, proposed=_proposed(match, action)) if answer != "yes" or _says_more(message) else form.Fill()
+        # A bare yes or no answers the confirmation, whatever an engine makes of it (an LLM
+        # may call another tool for "yes"); "no, show me my usage" says more and may switch.
+        plain = answer is not None and not _says_more(message)
+        if not plain and self._switches(match, action, answered=bool(given.values)):
             return self._switch(step, message, identity, match)
         changed = {name: value for name, value in given.values.items() if state.slots.get(name) != value}
         if answer == "yes" and not changed and not given.errors:
             claims = form.claims(action, identity)
             if not claims.complete:
                 return self._refuse(step, action, claims.missing)
-            return self._execute(step)
+            return self._execute(step, identity)
         for reason in given.errors.values():
             step.say(wording.sentence(reason))
         if changed:
@@ -320,7 +326,7 @@ class Dialogue:
             return step
         step.state = replace(state, action=action.name, slots=slots, expecting=None, attempts=0)
         if action.confirm is None:
-            return self._execute(step)
+            return self._execute(step, identity)
         step.request = self._preview(step, action, identity)
         confirmed = None if step.request is None else request_digest(step.request)
         step.state = replace(step.state, status="confirming", confirmed=confirmed)
@@ -328,11 +334,47 @@ class Dialogue:
         step.say(wording.confirmation(action, step.slots, identity))
         return step
 
-    def _execute(self, step: Step) -> Step:
+    def _execute(self, step: Step, identity: Mapping[str, Any]) -> Step:
         assert step.action is not None
         key = self._next_run_key(step.state, step.action, step.slots)
+        if approval.needed(step.action, step.slots, identity):
+            parked = approval.park(self._project, step.action, step.slots, identity, key)
+            if parked is not None:
+                return self._park(step, parked)
         step.state = replace(step.state, status="executing", sequence=step.state.sequence + 1, run_key=key)
         step.run = True
+        return step
+
+    def _park(self, step: Step, parked: approval.Parked) -> Step:
+        """Wait for a teammate instead of running; the run's number is taken, so its key stays its own."""
+        step.request = dict(parked.preview)
+        step.parked = parked
+        step.state = replace(step.state, sequence=step.state.sequence + 1)
+        return self._hand_over(step, approval.REASON, approval.requested(parked.reason))
+
+    def approved(self, state: ConversationState, parked: approval.Parked) -> Step:
+        """A teammate approved the parked run: run it now, its first request exactly as parked."""
+        action = self._project.action(parked.action)
+        assert action is not None  # the caller checked `approval.outdated`
+        step = Step(state=state, intent=action.name, confidence=state.confidence, action=action)
+        step.slots = dict(parked.slots)
+        step.state = replace(
+            state, status="executing", action=action.name, handoff_reason=None, run_key=parked.run_key,
+            confirmed=parked.digest,
+        )
+        step.run = True
+        step.first = approval.prepared(self._project, parked)
+        return step
+
+    def rejected(self, state: ConversationState, parked: approval.Parked, reason: str) -> Step:
+        """A teammate rejected the parked run: nothing is sent; the customer hears why."""
+        step = Step(state=replace(state.idle(), handoff_reason=None), intent=parked.action, confidence=state.confidence)
+        step.runs.append(
+            ActionRun(parked.action, parked.operation, "rejected", request=dict(parked.preview), run_key=parked.run_key,
+                      idempotency_key=parked.request.get("idempotency_key"), error=reason)
+        )
+        step.say(approval.rejected(reason))
+        step.outcome = "cancelled"
         return step
 
     def _preview(self, step: Step, action: ActionPlan, identity: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -502,7 +544,7 @@ class Dialogue:
         if answer == "yes" and not _says_more(message):
             step.state = replace(state, offered=None)
             return self._ask_or_confirm(step, action, {**state.slots, slot.name: state.offered}, identity, {})
-        given = form.fill(message, action, expecting=slot.name, identity=identity)
+        given = form.fill(message, action, expecting=slot.name, identity=identity, proposed=_proposed(match, action))
         if self._switches(match, action, answered=bool(given.values)):
             return self._switch(step, message, identity, match)
         value = given.values.get(slot.name)
@@ -538,6 +580,11 @@ class Dialogue:
 def _answer(result: UpstreamResult) -> dict[str, Any]:
     """The upstream's answer as a turn may show it: status, headers without credentials, body."""
     return {"status": result.status, "headers": redact_headers(result.headers), "body": result.body}
+
+
+def _proposed(match: IntentMatch, action: ActionPlan) -> Mapping[str, Any]:
+    """The values the match proposes for `action`'s slots: none when it is about another."""
+    return match.arguments if match.name == action.name else {}
 
 
 def _says_more(message: str) -> bool:

@@ -9,15 +9,21 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from chatgw.compiler.plans import ActionPlan, ProjectPlan
+from chatgw.compiler.tools import tool_definitions
+from chatgw.engine.approval import Parked
 from chatgw.engine.dialogue import Dialogue, Step
 from chatgw.engine.journal import Journal, RunGuard
 from chatgw.engine.state import ConversationState
 from chatgw.engine.turn import Candidate, Turn, TurnResult
 from chatgw.nlu.acts import split_requests
-from chatgw.nlu.intents import IntentEngine, IntentMatch, build_intent_engine
+from chatgw.nlu.intents import IntentEngine, IntentMatch, IntentScore, build_intent_engine
+from chatgw.nlu.llm import LlmEngine, Proposal, build_llm_engine
 from chatgw.runtime import Sender, run_action
 
 _NO_CLAIMS: Mapping[str, Any] = MappingProxyType({})
+
+# An LLM states no confidence: its choice is taken as sure, and the dialogue's checks decide.
+LLM_CONFIDENCE = 1.0
 
 
 class Engine:
@@ -25,12 +31,24 @@ class Engine:
 
     The intent engine is built once, here, from the actions' examples; every turn only reads
     compiled plans. Pass `intents` to share one between engines or plug in another engine.
+    With `nlu.engine: llm` the model proposes each turn's action and arguments, and `intents`
+    is the fallback engine, which understands the turns the model failed.
     """
 
-    def __init__(self, project: ProjectPlan, sender: Sender, *, intents: IntentEngine | None = None) -> None:
+    def __init__(
+        self,
+        project: ProjectPlan,
+        sender: Sender,
+        *,
+        intents: IntentEngine | None = None,
+        llm: LlmEngine | None = None,
+    ) -> None:
         self.project = project
         self._sender = sender
         self._intents = intents if intents is not None else build_intents(project)
+        if llm is None and project.nlu.engine == "llm":
+            llm = build_llm_engine(project.nlu, tool_definitions(project))
+        self._llm = llm
         self._dialogue = Dialogue(project)
 
     async def turn(
@@ -56,12 +74,26 @@ class Engine:
             return settled
         if state.status == "executing":
             state = state.idle()  # cut short before anything was written ahead: nothing left
-        match = None if state.status == "handoff" else self._intents.match(message)
+        match, fallback = (None, None) if state.status == "handoff" else await self._understand(state, message)
         step = self._dialogue.advance(state, message, identity, match, self._requests(state, message))
         while step.run:  # a queued request may run right after the first
             step = await self._run(step, identity, journal)
         candidates = () if match is None else tuple(Candidate(c.name, c.confidence) for c in match.candidates)
-        return _result(conversation_id, step, candidates)
+        return _result(conversation_id, step, candidates, fallback)
+
+    async def _understand(self, state: ConversationState, message: str) -> tuple[IntentMatch, str | None]:
+        """The message's match, and why the LLM could not give it (None: it did, or none is set).
+
+        Whatever the model answers, the match only names a compiled action or none, and its
+        arguments are proposals the dialogue checks; a failure changes nothing but who reads
+        this one message.
+        """
+        if self._llm is None:
+            return self._intents.match(message), None
+        proposal = await self._llm.propose(message, action=state.action, expecting=state.expecting)
+        if proposal.failure is not None:
+            return self._intents.match(message), proposal.failure
+        return _llm_match(proposal), None
 
     async def settle(
         self, state: ConversationState, *, identity: Mapping[str, Any] = _NO_CLAIMS, journal: Journal | None = None
@@ -82,6 +114,21 @@ class Engine:
             step = await self._run(step, identity, journal)
         return _result(state.conversation_id or new_conversation_id(), step, ())
 
+    async def approved(
+        self, state: ConversationState, parked: Parked, *, identity: Mapping[str, Any] = _NO_CLAIMS,
+        journal: Journal | None = None,
+    ) -> TurnResult:
+        """Run a parked run a teammate approved: its first request exactly as parked, written
+        ahead like any confirmed run (check `approval.outdated` first)."""
+        step = self._dialogue.approved(state, parked)
+        while step.run:
+            step = await self._run(step, identity, journal)
+        return _result(state.conversation_id or new_conversation_id(), step, ())
+
+    def rejected(self, state: ConversationState, parked: Parked, reason: str) -> TurnResult:
+        """A parked run a teammate rejected: nothing is sent; the customer is told why."""
+        return _result(state.conversation_id or new_conversation_id(), self._dialogue.rejected(state, parked, reason), ())
+
     async def _run(self, step: Step, identity: Mapping[str, Any], journal: Journal | None) -> Step:
         action, state = step.action, step.state
         assert action is not None and state.run_key is not None
@@ -91,8 +138,9 @@ class Engine:
         )
         outcome = await run_action(
             action, self._sender, self.project.upstream, slots=step.slots, identity=identity,
-            run_key=state.run_key, guard=guard,
+            run_key=state.run_key, guard=guard, first=step.first,
         )
+        step.first = None  # a queued request that runs next renders its own
         return self._dialogue.finish(step, outcome, identity, journaled=guard.begun or step.replay)
 
     def _requests(self, state: ConversationState, message: str) -> tuple[tuple[str, IntentMatch], ...]:
@@ -121,16 +169,17 @@ class Engine:
 
 
 def build_intents(project: ProjectPlan) -> IntentEngine:
-    """The intent engine `project.nlu` names, for the project's actions."""
+    """The intent engine `project.nlu` names, for the project's actions (for `llm`: its fallback)."""
     actions = project.actions
     nlu = project.nlu
-    model = None if nlu.model is None else Path(nlu.model)
+    engine = nlu.fallback if nlu.engine == "llm" else nlu.engine
+    model = None if nlu.model is None or nlu.engine != "embeddings" else Path(nlu.model)  # llm: a name
     return build_intent_engine(
         {action.name: action.examples for action in actions},
         keywords={action.name: action.keywords for action in actions if action.keywords},
         patterns={action.name: action.patterns for action in actions if action.patterns},
         threshold=nlu.threshold,
-        engine=nlu.engine,
+        engine=engine,
         model=model,
     )
 
@@ -139,7 +188,16 @@ def new_conversation_id() -> str:
     return "c_" + uuid.uuid4().hex[:16]
 
 
-def _result(conversation_id: str, step: Step, candidates: tuple[Candidate, ...]) -> TurnResult:
+def _llm_match(proposal: Proposal) -> IntentMatch:
+    if proposal.action is None:
+        return IntentMatch(name=None, confidence=0.0, candidates=())
+    score = IntentScore(proposal.action, LLM_CONFIDENCE)
+    return IntentMatch(proposal.action, LLM_CONFIDENCE, (score,), arguments=dict(proposal.arguments))
+
+
+def _result(
+    conversation_id: str, step: Step, candidates: tuple[Candidate, ...], fallback: str | None = None
+) -> TurnResult:
     turn = Turn(
         conversation_id=conversation_id,
         intent=step.intent,
@@ -159,6 +217,8 @@ def _result(conversation_id: str, step: Step, candidates: tuple[Candidate, ...])
         runs=tuple(step.runs),
         handoff_reason=step.handoff_reason,
         outcome=step.outcome,
+        parked=step.parked,
+        nlu_fallback=fallback,
     )
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from chatgw.compiler.plans import ActionPlan, SlotPlan
-from chatgw.nlu.slots import check_slot_value, extract_slots
+from chatgw.formats import timezone_claim
+from chatgw.nlu.slots import check_said, check_slot_value, extract_slots
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,28 +34,28 @@ class Claims:
         return not self.missing
 
 
-# Claims that may name the customer's timezone: OpenID Connect's `zoneinfo`, then common ones.
-TIMEZONE_CLAIMS = ("zoneinfo", "timezone", "tz")
-
-
 def fill(
     message: str,
     action: ActionPlan,
     *,
     expecting: str | None = None,
     identity: Mapping[str, Any] | None = None,
+    proposed: Mapping[str, Any] | None = None,
 ) -> Fill:
     """Extract and check the message-sourced slots of `action` that `message` mentions.
 
     Relative dates and times ("yesterday at 9") are read in the timezone the verified
-    `identity` names, if any (UTC otherwise).
+    `identity` names, if any (UTC otherwise). `proposed` are values an engine proposes (an
+    LLM's arguments): each replaces the slot reader's value only when it passes the same check
+    and the message says it; otherwise the reader's value stands, or, with none, the slot is
+    asked for again with the reason.
     """
     asked = message_slots(action)
     if not asked:
         return Fill()
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    zone = next((identity[c] for c in TIMEZONE_CLAIMS if identity and isinstance(identity.get(c), str)), None)
+    zone = timezone_claim(identity)
     for name, raw in extract_slots(message, asked, expecting=expecting, timezone=zone).items():
         slot = action.slot(name)
         if slot is None or slot.source != "message":
@@ -63,6 +64,18 @@ def fill(
         if reason is None:
             values[name] = value
         else:
+            errors[name] = reason
+    for name, raw in (proposed or {}).items():
+        slot = action.slot(name)
+        if slot is None or slot.source != "message":
+            continue  # nor a model's arguments
+        value, reason = check_slot_value(slot, raw)
+        if reason is None and values.get(name) != value:
+            reason = check_said(slot, value, message)
+        if reason is None:
+            values[name] = value
+            errors.pop(name, None)
+        elif name not in values:
             errors[name] = reason
     return Fill(values, errors)
 

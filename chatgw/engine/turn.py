@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
+from chatgw.engine.approval import Parked
 from chatgw.engine.state import ConversationState
 
 ConversationOutcome = Literal["resolved", "failed", "handoff", "cancelled", "out_of_scope"]
@@ -56,7 +57,7 @@ class ActionRun:
 
     action: str
     operation: str | None  # operationId (or `METHOD /path`); None for `answer:` actions
-    outcome: str  # ok | failed | invalid | unreachable | handoff | changed | unknown
+    outcome: str  # ok | failed | invalid | unreachable | handoff | changed | unknown | rejected
     status: int | None = None
     latency_ms: float | None = None
     request: Mapping[str, Any] | None = None  # redacted preview of the last request
@@ -77,6 +78,8 @@ class TurnResult:
     runs: tuple[ActionRun, ...] = ()
     handoff_reason: str | None = None  # set on the turn that handed over
     outcome: ConversationOutcome | None = None  # set when the conversation reached one
+    parked: Parked | None = None  # the confirmed run now waiting for a teammate's approval
+    nlu_fallback: str | None = None  # why the LLM engine failed this turn (the fallback read it)
 
 
 def _round(confidence: float) -> float:

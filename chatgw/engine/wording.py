@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from chatgw.compiler.plans import ActionPlan, SlotPlan, UpstreamPlan
 from chatgw.engine import phrases
 from chatgw.errors import RenderError
-from chatgw.runtime import idempotency_key, prepare_request, render_text
+from chatgw.runtime import PreparedRequest, idempotency_key, prepare_request, render_text
 from chatgw.runtime.render import is_true
 
 
@@ -48,12 +48,19 @@ def preview(
 ) -> dict[str, Any] | None:
     """The first request the run named `key` would send, Idempotency-Key included, for the
     turn object; None if it cannot be built yet (the run will then say why)."""
+    request = first_request(action, upstream, slots, identity, key)
+    return None if request is None else request.preview()
+
+
+def first_request(
+    action: ActionPlan, upstream: UpstreamPlan, slots: Mapping[str, Any], identity: Mapping[str, Any], key: str
+) -> PreparedRequest | None:
+    """The first request the run named `key` would send, ready to send; None if it cannot be built."""
     values = context(slots, identity)
     try:
         for index, call in enumerate(action.steps):
             if call.when is None or is_true(call.when, values):
-                request = prepare_request(call, upstream, values, idempotency_key=idempotency_key(key, index))
-                return request.preview()
+                return prepare_request(call, upstream, values, idempotency_key=idempotency_key(key, index))
     except RenderError:
         return None
     return None

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-from jsonschema.exceptions import ValidationError, best_match
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 _ENUM_SHOWN = 8  # a longer enum is cut short: the message is read in a chat or a terminal
 
@@ -119,6 +120,8 @@ def _additional(error: ValidationError) -> str:
 def _speaking(error: ValidationError) -> ValidationError:
     """The error worth reporting: inside anyOf/oneOf, the one real problem when every other
     branch only wanted another type (as with a nullable enum: "must be one of ...")."""
+    from jsonschema.exceptions import best_match
+
     while error.validator in ("anyOf", "oneOf") and error.context:
         rest = [errors for errors in _by_branch(error) if not _only_type(errors)]
         if len(rest) != 1:

@@ -15,7 +15,8 @@ validator round the cycle for ever.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import unquote
 
 from chatgw.errors import SpecError

@@ -13,9 +13,6 @@ import threading
 from collections import OrderedDict
 from typing import Any, Mapping, Sequence
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError, UnknownType, best_match
-
 from chatgw.openapi import _examples
 from chatgw.openapi._graph import finite
 from chatgw.openapi._messages import describe
@@ -114,6 +111,8 @@ def check_value(schema: Any, value: Any) -> str | None:
     """
     if not isinstance(schema, Mapping):
         return None if schema is not False else "is not allowed here"
+    from jsonschema.exceptions import SchemaError, UnknownType, best_match
+
     try:
         error = best_match(validator_for(schema).iter_errors(value))
     except (re.error, UnknownType, SchemaError):
@@ -210,9 +209,13 @@ _VALIDATORS_MAX = 2048
 _VALIDATORS_LOCK = threading.Lock()
 
 
-def validator_for(schema: Mapping[str, Any], kind: type = Draft202012Validator) -> Any:
-    """A format-checking validator of class `kind` (a Draft 2020-12 one or an extension of it)
-    for `schema`, built once per schema object and reused."""
+def validator_for(schema: Mapping[str, Any], kind: type | None = None) -> Any:
+    """A format-checking validator of class `kind` (Draft 2020-12 by default, or an extension
+    of it) for `schema`, built once per schema object and reused."""
+    # jsonschema and its format checkers cost ~50 ms to import: only what checks a value pays.
+    from jsonschema import Draft202012Validator
+
+    kind = kind or Draft202012Validator
     key = (id(schema), kind)
     with _VALIDATORS_LOCK:
         hit = _VALIDATORS.get(key)

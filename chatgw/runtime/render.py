@@ -14,6 +14,7 @@ from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError
 from jinja2.runtime import Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from chatgw import formats
 from chatgw.errors import RenderError
 
 
@@ -31,6 +32,7 @@ def _finalize(value: Any) -> Any:
 
 
 _ENV = _Environment(undefined=StrictUndefined, autoescape=False, finalize=_finalize)
+formats.install(_ENV)  # datetime, number, money, ... (chatgw/formats): what validate knows
 _MARKERS = ("{{", "}}", "{%", "%}", "{#", "#}")
 
 

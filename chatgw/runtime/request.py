@@ -194,9 +194,14 @@ def _join(base_url: str, path: str, query: list[str]) -> str:
     if query:
         url += "?" + "&".join(query)
     # Belt and braces: whatever a value held, the request goes to the configured origin.
-    if _origin(url) != _base_origin(base_url):
+    if not within_upstream(url, base_url):
         raise RenderError("the request would leave the configured upstream")
     return url
+
+
+def within_upstream(url: str, base_url: str) -> bool:
+    """Whether `url` goes to the origin (scheme, host, port) of the configured `base_url`."""
+    return _origin(url) == _base_origin(base_url)
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

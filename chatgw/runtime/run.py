@@ -78,11 +78,14 @@ async def run_action(
     identity: Mapping[str, Any],
     run_key: str | None = None,
     guard: SendGuard | None = None,
+    first: PreparedRequest | None = None,
 ) -> ActionOutcome:
     """Run `action` with the collected slots; never raises for a user-caused problem.
 
     `run_key` names this run: step i's Idempotency-Key is derived from it, so a replay of
     the same run carries the same keys. `guard` sees each request before and after sending.
+    `first` is sent as the run's first request instead of rendering it: a request rendered
+    and approved earlier (an approval), whatever the templates say now.
     """
     started = time.perf_counter()
     context: dict[str, Any] = {
@@ -118,7 +121,10 @@ async def run_action(
             if step.when is not None and not is_true(step.when, context):
                 continue
             key = idempotency_key(run_key, index) if run_key is not None else None
-            request = prepare_request(step, upstream, context, idempotency_key=key)
+            if first is not None and not steps:
+                request = first
+            else:
+                request = prepare_request(step, upstream, context, idempotency_key=key)
         except RenderError as error:
             return finish("invalid", None, replies.Reply(str(error)), str(error))
         try:

@@ -14,13 +14,14 @@ import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, AsyncIterator, Mapping, NoReturn
+from typing import Any, AsyncIterator, Awaitable, Callable, Mapping, NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from chatgw.compiler import load_project
 from chatgw.compiler.plans import ProjectPlan
 from chatgw.engine import ActionRun, ConversationState, Engine, RunStart, RunStatus, TurnResult
+from chatgw.engine.approval import Parked
 from chatgw.engine.engine import new_conversation_id
 from chatgw.errors import ChatgwError, CompileError
 from chatgw.runtime import Sender
@@ -30,7 +31,21 @@ from chatgw.server.identity import IdentityError, IdentityVerifier
 from chatgw.server.logging import event, get_logger
 from chatgw.server.metrics import Metrics
 from chatgw.server.offload import StoreCalls
-from chatgw.store import Handoff, Message, NewHandoff, RunAhead, RunRecord, Store, TurnRecord, delivery_id
+from chatgw.store import (
+    Decision,
+    Handoff,
+    Message,
+    NewApproval,
+    NewHandoff,
+    RunAhead,
+    RunRecord,
+    Store,
+    TurnRecord,
+    delivery_id,
+)
+
+# A turn no customer message started, carried out by the engine over the turn's journal.
+Decide = Callable[[ConversationState, "StoreJournal"], Awaitable[TurnResult]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,15 +129,20 @@ class Gateway:
     async def _turn(
         self, plans: Plans, conversation_id: str, lease: float | None, state: ConversationState | None,
         agent: tuple[Message, ...], message: str | None, claims: dict[str, Any], who: str | None,
+        *, decide: Decide | None = None, decision: Decision | None = None,
     ) -> dict[str, Any] | None:
-        """One turn, stored; `message` None settles an unattended run (None when there is none)."""
-        journal = StoreJournal(self.store, conversation_id, lease, who, claims, plans.turn_lease)
+        """One turn, stored; `message` None settles an unattended run (None when there is none),
+        or carries out a teammate's `decision` by `decide` (its replies wait for the next chat)."""
+        journal = StoreJournal(self.store, conversation_id, lease, who, claims, plans.turn_lease, decision)
         # One failure handling for the whole turn: the engine (and the upstream call inside
         # it) and everything after it. Whatever fails, the lease goes back; a run already
         # written ahead stays in the store as `sending`/`sent` with the state `executing`,
         # and the next turn settles it instead of sending it again.
         try:
-            if message is not None:
+            if decide is not None:
+                assert state is not None
+                result = await decide(state, journal)
+            elif message is not None:
                 result = await plans.engine.turn(
                     state, message, identity=claims, conversation_id=conversation_id, journal=journal
                 )
@@ -144,6 +164,7 @@ class Gateway:
                 out_of_scope=result.outcome == "out_of_scope" or result.handoff_reason == "out_of_scope",
                 replies=turn.replies, outcome=result.outcome, runs=runs, tags=turn.tags, handoff=handoff,
                 delivered=tuple(m.id for m in agent), subject=who, at=now,
+                decision=decision, undelivered=decide is not None,
             )
             saved = await self.store_calls.run(self.store.save_turn, record)
         except BaseException as error:
@@ -156,10 +177,42 @@ class Gateway:
         if handoff is not None and handoff.webhooks:
             self.outbox_wakeup.set()
         body = turn.as_dict()
-        # Human replies the customer has not been shown yet, once, under the human's name.
+        # Messages the customer has not been shown yet, once: human replies under the human's
+        # name, and the outcome of an approval a teammate decided meanwhile (role bot).
         body["agent_messages"] = [m.as_dict() for m in agent]
         if not plans.project.server.debug:
             body.pop("request", None)
+        return body
+
+    async def decision_turn(
+        self, conversation_id: str, pending: Callable[[], None], decide: Decide, decision: Decision
+    ) -> dict[str, Any]:
+        """A teammate's decision carried out as a turn of its conversation, under its lease, so
+        that it never runs beside a customer's turn or another replica's decision.
+
+        `pending` raises (an ApiError) when, read under the lease, there is nothing left to decide.
+        """
+        plans = self.plans
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation is None:
+            raise ApiError(404, "conversation_not_found", "the handoff's conversation no longer exists")
+        async with self._locked(conversation_id):
+            start = self.store.start_turn(
+                conversation_id, subject=conversation.subject, now=time.time(), lease_seconds=plans.turn_lease
+            )
+            if start is None:
+                raise ApiError(409, "conversation_busy", "the customer's conversation is answering a message right now; retry")
+            try:
+                pending()
+            except BaseException:
+                self.store.end_turn(conversation_id, start.lease)
+                raise
+            state = ConversationState.from_dict(start.conversation.state)
+            body = await self._turn(
+                plans, conversation_id, start.lease, state, (), None, dict(start.conversation.claims),
+                conversation.subject, decide=decide, decision=decision,
+            )
+        assert body is not None
         return body
 
     async def settle_unattended(self) -> int:
@@ -206,7 +259,7 @@ class Gateway:
     def _log_runs(self, conversation_id: str, result: TurnResult) -> None:
         """Every upstream failure, with what an operator needs and never a credential."""
         for run in result.runs:
-            if run.outcome != "ok" and run.operation is not None:
+            if run.outcome not in ("ok", "rejected") and run.operation is not None:  # rejected: never sent
                 event(
                     self.logger, "upstream_failed", logging.WARNING, conversation_id=conversation_id,
                     action=run.action, operation=run.operation, outcome=run.outcome, status=run.status,
@@ -220,6 +273,7 @@ class Gateway:
         if result.handoff_reason is None:
             return None
         handoff_id = "h_" + uuid.uuid4().hex[:16]
+        parked = result.parked
         transcript = [m.as_dict() for m in self.store.messages(conversation_id)]
         if message is not None:
             transcript.append({"role": "customer", "text": message, "at": now})
@@ -229,6 +283,7 @@ class Gateway:
             "delivery_id": delivery_id(handoff_id),
             "conversation_id": conversation_id,
             "reason": result.handoff_reason,
+            "kind": "handoff" if parked is None else "approval",
             "created_at": now,
             "transcript": transcript,
             "action_runs": _merged_runs(self.store.runs(conversation_id), runs),
@@ -236,9 +291,13 @@ class Gateway:
             "identity": dict(claims),
             "tags": list(dict.fromkeys([*self.store.tags(conversation_id), *result.turn.tags])),
         }
+        approval = None
+        if parked is not None:
+            packet["approval"] = parked_view(parked)
+            approval = NewApproval(parked.action, parked.operation, parked.run_key, parked.as_dict(), dict(claims))
         webhook = plans.project.handoff.webhook
         payload = json.dumps(packet, sort_keys=True, separators=(",", ":"), default=str)
-        return NewHandoff(handoff_id, result.handoff_reason, packet, ((webhook, payload),) if webhook else ())
+        return NewHandoff(handoff_id, result.handoff_reason, packet, ((webhook, payload),) if webhook else (), approval)
 
     def _count(self, plans: Plans, result: TurnResult) -> None:
         self.metrics.turns.labels(result.turn.state).inc()
@@ -248,6 +307,10 @@ class Gateway:
                 self.metrics.upstream_latency.labels(run.action).observe(run.latency_ms / 1000)
         if result.handoff_reason is not None:
             self.metrics.handoffs.labels(result.handoff_reason).inc()
+        if result.parked is not None:
+            self.metrics.approvals.labels(result.parked.action, "requested").inc()
+        if result.nlu_fallback is not None:
+            self.metrics.nlu_fallbacks.labels(result.nlu_fallback).inc()
 
     @asynccontextmanager
     async def _locked(self, conversation_id: str) -> AsyncIterator[None]:
@@ -316,6 +379,8 @@ class Gateway:
     def resolve(self, handoff_id: str) -> Handoff:
         """Close the handoff; the bot answers the conversation's next message again."""
         handoff = self.handoff(handoff_id)
+        if handoff.approval is not None and handoff.approval.status == "pending":
+            raise ApiError(409, "approval_pending", "this approval is still pending: approve or reject it instead")
         now = time.time()
         conversation = self.store.get_conversation(handoff.conversation_id)
         if conversation is not None and conversation.status == "handoff":
@@ -359,8 +424,9 @@ class StoreJournal:
     """The engine's write-ahead Journal over the store, for one turn of one conversation."""
 
     def __init__(self, store: Store, conversation_id: str, lease: float | None, subject: str | None,
-                 claims: dict[str, Any], lease_seconds: float) -> None:
+                 claims: dict[str, Any], lease_seconds: float, decision: Decision | None = None) -> None:
         self._store = store
+        self._decision = decision  # an approval this run carries out: recorded with its write-ahead
         self._lease_seconds = lease_seconds
         self._conversation_id = conversation_id
         self._subject = subject
@@ -369,7 +435,7 @@ class StoreJournal:
 
     def begin(self, start: RunStart) -> bool:
         ahead = RunAhead(start.run_key, start.action, start.operation, start.request, start.idempotency_key,
-                         start.state, start.replay)
+                         start.state, start.replay, self._decision)
         lease = self._store.begin_run(
             self._conversation_id, ahead, lease=self.lease, subject=self._subject, claims=self._claims,
             now=time.time(), lease_seconds=self._lease_seconds,
@@ -404,6 +470,14 @@ def turn_lease(project: ProjectPlan) -> float:
     per_call = upstream.timeout * (upstream.retries + 1) + upstream.retries * MAX_RETRY_DELAY
     calls = max((len(action.steps) for action in project.actions), default=0)
     return TURN_MARGIN_SECONDS + per_call * calls
+
+
+def parked_view(parked: Parked) -> dict[str, Any]:
+    """A parked run as the packet, the inbox and the webhook show it: never the sendable request."""
+    return {
+        "action": parked.action, "operation": parked.operation, "request": dict(parked.preview),
+        "request_hash": parked.digest, "reason": parked.reason, "status": "pending",
+    }
 
 
 def _merged_runs(stored: list[RunRecord], new: tuple[RunRecord, ...]) -> list[dict[str, Any]]:

@@ -36,9 +36,16 @@ class Metrics:
             "chatgw_upstream_latency_seconds", "Upstream latency of action runs", ["action"],
             buckets=_LATENCY_BUCKETS, registry=self.registry,
         )
+        self.approvals = Counter(
+            "chatgw_approvals", "Approvals requested, approved and rejected", ["action", "decision"], registry=self.registry
+        )
         self.handoffs = Counter("chatgw_handoffs", "Conversations handed to a human", ["reason"], registry=self.registry)
         self.errors = Counter("chatgw_http_errors", "Error responses by code", ["code"], registry=self.registry)
         self.reloads = Counter("chatgw_reloads", "Configuration reloads", ["result"], registry=self.registry)
+        self.nlu_fallbacks = Counter(
+            "chatgw_nlu_fallbacks", "Turns the LLM engine failed, understood by the fallback engine", ["reason"],
+            registry=self.registry,
+        )
         self.webhook = Counter("chatgw_webhook_deliveries", "Webhook delivery attempts", ["result"], registry=self.registry)
 
     def render(self) -> bytes:

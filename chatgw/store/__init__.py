@@ -10,15 +10,32 @@ store/ depends on SQLAlchemy, Alembic and the standard library only: no engine, 
 
 from chatgw.store._db import StoreError, StoreOutdated
 from chatgw.store.insights import insights, parse_since
-from chatgw.store.records import Conversation, Delivery, Handoff, Message, NewHandoff, RunAhead, RunRecord, TurnRecord, TurnStart, delivery_id
+from chatgw.store.records import (
+    Approval,
+    Conversation,
+    Decision,
+    Delivery,
+    Handoff,
+    Message,
+    NewApproval,
+    NewHandoff,
+    RunAhead,
+    RunRecord,
+    TurnRecord,
+    TurnStart,
+    delivery_id,
+)
 from chatgw.store.store import LEASE_SECONDS, Store, open_store, upgrade_store
 
 __all__ = [
     "LEASE_SECONDS",
+    "Approval",
     "Conversation",
+    "Decision",
     "Delivery",
     "Handoff",
     "Message",
+    "NewApproval",
     "NewHandoff",
     "RunAhead",
     "RunRecord",

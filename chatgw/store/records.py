@@ -41,7 +41,7 @@ class TurnStart:
 
     lease: float
     conversation: Conversation
-    agent_messages: tuple[Message, ...]  # human replies the customer has not been shown yet
+    agent_messages: tuple[Message, ...]  # messages the customer has not been shown yet (agent, or bot after a decision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,7 @@ class RunAhead:
     idempotency_key: str | None
     state: Mapping[str, Any]  # the conversation's state while the run is out
     replay: bool = False  # the run exists and is re-sent with the same keys
+    decision: Decision | None = None  # an approval decided in the same transaction (once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,20 +96,76 @@ class Handoff:
     assignee: str | None
     created_at: float
     updated_at: float
+    kind: str = "handoff"  # handoff | approval
+    approval: Approval | None = None  # for kind approval: the parked run and its decision
 
     def as_dict(self, *, packet: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": self.id,
             "conversation_id": self.conversation_id,
+            "kind": self.kind,
             "status": self.status,
             "reason": self.reason,
             "assignee": self.assignee,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
+            "approval": None if self.approval is None else self.approval.as_dict(),
         }
         if packet:
             data["packet"] = dict(self.packet)
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """A confirmed run parked for a teammate's decision (the approvals table)."""
+
+    handoff_id: str
+    conversation_id: str
+    action: str
+    operation: str
+    run_key: str
+    parked: Mapping[str, Any]  # the engine's Parked.as_dict(): the sendable request is in it
+    claims: Mapping[str, Any]
+    status: str  # pending | approved | rejected
+    decided_by: str | None
+    decision_reason: str | None
+    created_at: float
+    decided_at: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """What the inbox, the API and the webhook show: the redacted preview, never the sendable request."""
+        return {
+            "action": self.action,
+            "operation": self.operation,
+            "request": dict(self.parked.get("preview") or {}),
+            "request_hash": self.parked.get("digest"),
+            "reason": self.parked.get("reason"),
+            "status": self.status,
+            "decided_by": self.decided_by,
+            "decided_at": self.decided_at,
+            "decision_reason": self.decision_reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NewApproval:
+    action: str
+    operation: str
+    run_key: str
+    parked: Mapping[str, Any]
+    claims: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A teammate's decision on an approval: recorded once, whichever replica gets there first."""
+
+    handoff_id: str
+    status: str  # approved | rejected
+    agent: str
+    reason: str | None
+    at: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +174,11 @@ class NewHandoff:
     reason: str
     packet: Mapping[str, Any]
     webhooks: tuple[tuple[str, str], ...] = ()  # (url, payload JSON) for the outbox
+    approval: NewApproval | None = None  # a handoff of kind approval
+
+    @property
+    def kind(self) -> str:
+        return "handoff" if self.approval is None else "approval"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +201,8 @@ class TurnRecord:
     delivered: tuple[int, ...] = ()  # agent messages shown with this turn
     subject: str | None = None  # for the first turn: whom the conversation belongs to
     at: float = 0.0
+    decision: Decision | None = None  # the approval this turn carried out (the handoff is resolved)
+    undelivered: bool = False  # no customer is waiting for the replies: they go in the next chat response
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from chatgw.store import migrations
 from chatgw.store._db import connect, create_schema
 from chatgw.store.records import (
+    Approval,
     Conversation,
+    Decision,
     Delivery,
     Handoff,
     Message,
@@ -30,7 +32,7 @@ from chatgw.store.records import (
     TurnRecord,
     TurnStart,
 )
-from chatgw.store.tables import action_runs, conversations, handoffs, messages, outbox, tags
+from chatgw.store.tables import action_runs, approvals, conversations, handoffs, messages, outbox, tags
 
 LEASE_SECONDS = 60.0  # longest a turn may hold its conversation (upstream timeouts included)
 CLAIM_SECONDS = 30.0  # how long a webhook delivery is one worker's before another may retry it
@@ -44,7 +46,7 @@ _LEASE_OWN = _LEASE.where(_c.subject.is_not_distinct_from(bindparam("_subject"))
 _CONVERSATION = select(conversations).where(_c.id == bindparam("_id"))
 _AGENT_MESSAGES = (
     select(messages)
-    .where(_m.conversation_id == bindparam("_id"), _m.role == "agent", _m.delivered == 0)
+    .where(_m.conversation_id == bindparam("_id"), _m.delivered == 0)
     .order_by(_m.id)
 )
 _INSERT_CONVERSATION = insert(conversations)
@@ -58,6 +60,10 @@ _INSERT_RUNS = insert(action_runs)
 _MARK_DELIVERED = update(messages).where(_m.id.in_(bindparam("_ids", expanding=True))).values(delivered=1)
 _TAGS = select(tags.c.tag).where(tags.c.conversation_id == bindparam("_id"))
 _INSERT_TAGS = insert(tags)
+# A handoff with its approval, when it is one (the approval's columns prefixed `approval_`).
+_HANDOFFS = select(
+    handoffs, *(column.label(f"approval_{column.name}") for column in approvals.c if column.name not in ("handoff_id", "conversation_id"))
+).select_from(handoffs.outerjoin(approvals, approvals.c.handoff_id == handoffs.c.id))
 
 
 def open_store(url: str, *, root: str | None = None) -> Store:
@@ -183,7 +189,7 @@ class Store:
             rows = [] if record.message is None else [
                 _message_row(cid, "customer", record.message, at, record.intent, record.out_of_scope)
             ]
-            rows += [_message_row(cid, "bot", reply, at) for reply in record.replies]
+            rows += [_message_row(cid, "bot", reply, at, delivered=not record.undelivered) for reply in record.replies]
             if rows:
                 connection.execute(_INSERT_MESSAGES, rows)
             fresh = [_run_row(cid, run, at) for run in record.runs if not run.journaled]
@@ -197,14 +203,25 @@ class Store:
             self._add_tags(connection, cid, record.tags, at, new_conversation=first)
             if record.delivered:
                 connection.execute(_MARK_DELIVERED, {"_ids": list(record.delivered)})
+            if record.decision is not None:
+                _decide(connection, record.decision)
             if record.handoff is not None:
                 new = record.handoff
                 connection.execute(
                     insert(handoffs).values(
-                        id=new.id, conversation_id=cid, status="open", reason=new.reason,
+                        id=new.id, conversation_id=cid, status="open", reason=new.reason, kind=new.kind,
                         packet=dict(new.packet), assignee=None, created_at=at, updated_at=at,
                     )
                 )
+                if new.approval is not None:
+                    parked = new.approval
+                    connection.execute(
+                        insert(approvals).values(
+                            handoff_id=new.id, conversation_id=cid, action=parked.action, operation=parked.operation,
+                            run_key=parked.run_key, parked=dict(parked.parked), claims=dict(parked.claims),
+                            status="pending", created_at=at,
+                        )
+                    )
                 for url, payload in new.webhooks:
                     connection.execute(
                         insert(outbox).values(handoff_id=new.id, url=url, payload=payload, attempts=0, next_at=at)
@@ -243,6 +260,9 @@ class Store:
                     if held.rowcount != 1:
                         connection.rollback()
                         return None
+                if run.decision is not None and not _decide(connection, run.decision):
+                    connection.rollback()
+                    return None  # decided already (by another replica): this run is not to be sent
                 if run.replay:
                     replayed = connection.execute(
                         update(action_runs)
@@ -314,7 +334,8 @@ class Store:
         return [Message(row.id, row.role, row.text, row.at, row.author) for row in rows]
 
     def undelivered_agent_messages(self, conversation_id: str) -> list[Message]:
-        """Human replies the customer has not yet been shown in a chat response."""
+        """Messages the customer has not yet been shown in a chat response: human replies, and
+        what the bot said when a teammate decided an approval."""
         with self.engine.connect() as connection:
             rows = connection.execute(_AGENT_MESSAGES, {"_id": conversation_id}).all()
         return [_message(row) for row in rows]
@@ -340,7 +361,7 @@ class Store:
     # -- handoffs ------------------------------------------------------------------------
 
     def handoffs(self, status: str | None = None, *, limit: int = 200) -> list[Handoff]:
-        query = select(handoffs).order_by(handoffs.c.created_at.desc()).limit(limit)
+        query = _HANDOFFS.order_by(handoffs.c.created_at.desc()).limit(limit)
         if status is not None:
             query = query.where(handoffs.c.status == status)
         with self.engine.connect() as connection:
@@ -348,7 +369,7 @@ class Store:
 
     def handoff(self, id: str) -> Handoff | None:
         with self.engine.connect() as connection:
-            row = connection.execute(select(handoffs).where(handoffs.c.id == id)).first()
+            row = connection.execute(_HANDOFFS.where(handoffs.c.id == id)).first()
         return None if row is None else _handoff(row)
 
     def open_handoff(self, conversation_id: str) -> Handoff | None:
@@ -473,11 +494,12 @@ def _message(row: Any) -> Message:
 
 
 def _message_row(
-    conversation_id: str, role: str, text_: str, at: float, intent: str | None = None, out_of_scope: bool = False
+    conversation_id: str, role: str, text_: str, at: float, intent: str | None = None, out_of_scope: bool = False,
+    *, delivered: bool = True,
 ) -> dict[str, Any]:
     return {
         "conversation_id": conversation_id, "role": role, "text": text_, "intent": intent,
-        "out_of_scope": int(out_of_scope), "delivered": 1, "at": at,
+        "out_of_scope": int(out_of_scope), "delivered": int(delivered), "at": at,
     }
 
 
@@ -510,7 +532,34 @@ def _run_record(row: Any) -> RunRecord:
 
 
 def _handoff(row: Any) -> Handoff:
+    approval = None
+    if row.approval_status is not None:
+        approval = Approval(
+            handoff_id=row.id, conversation_id=row.conversation_id, action=row.approval_action,
+            operation=row.approval_operation, run_key=row.approval_run_key, parked=row.approval_parked or {},
+            claims=row.approval_claims or {}, status=row.approval_status, decided_by=row.approval_decided_by,
+            decision_reason=row.approval_decision_reason, created_at=row.approval_created_at,
+            decided_at=row.approval_decided_at,
+        )
     return Handoff(
         id=row.id, conversation_id=row.conversation_id, status=row.status, reason=row.reason,
         packet=row.packet or {}, assignee=row.assignee, created_at=row.created_at, updated_at=row.updated_at,
+        kind=row.kind, approval=approval,
     )
+
+
+def _decide(connection: Any, decision: Decision) -> bool:
+    """Record `decision` on a pending approval and resolve its handoff (nothing is left for a
+    person to do, even if the run's turn is then cut short); False when it was decided before."""
+    result = connection.execute(
+        update(approvals)
+        .where(approvals.c.handoff_id == decision.handoff_id, approvals.c.status == "pending")
+        .values(status=decision.status, decided_by=decision.agent, decision_reason=decision.reason,
+                decided_at=decision.at)
+    )
+    if result.rowcount != 1:
+        return False
+    connection.execute(
+        update(handoffs).where(handoffs.c.id == decision.handoff_id).values(status="resolved", updated_at=decision.at)
+    )
+    return True

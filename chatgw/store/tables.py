@@ -17,8 +17,9 @@ from sqlalchemy import (
 )
 
 # The schema's revision (chatgw/store/migrations/versions/): 2 is action_runs.run_key (unique)
-# and idempotency_key, the write-ahead record, and outbox.claimed_until.
-SCHEMA_VERSION = 2
+# and idempotency_key, the write-ahead record, and outbox.claimed_until; 3 is handoffs.kind and
+# the approvals table.
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -95,11 +96,34 @@ handoffs = Table(
     Column("conversation_id", String(64), ForeignKey("conversations.id"), nullable=False),
     Column("status", String(16), nullable=False),  # open | claimed | resolved
     Column("reason", String(64), nullable=False),
+    Column("kind", String(16), nullable=False, server_default="handoff"),  # handoff | approval
     Column("packet", JSON, nullable=False),
     Column("assignee", String(255)),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
     Index("ix_handoffs_status", "status", "created_at"),
+)
+
+# A confirmed run parked for a teammate's decision; one per handoff of kind `approval`.
+approvals = Table(
+    "approvals",
+    metadata,
+    Column("handoff_id", String(64), ForeignKey("handoffs.id"), primary_key=True),
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), nullable=False),
+    Column("action", String(255), nullable=False),
+    Column("operation", String(255), nullable=False),
+    Column("run_key", String(64), nullable=False),
+    # The parked run: its first request as it will be sent (no credentials), the redacted
+    # preview, its digest and the slots. Never in the packet, the API or the webhook: the
+    # preview is what those show.
+    Column("parked", JSON, nullable=False),
+    Column("claims", JSON, nullable=False),  # verified claims of the turn that confirmed it
+    Column("status", String(16), nullable=False),  # pending | approved | rejected
+    Column("decided_by", String(255)),
+    Column("decision_reason", Text),
+    Column("created_at", Float, nullable=False),
+    Column("decided_at", Float),
+    Index("ix_approvals_created", "created_at"),
 )
 
 outbox = Table(

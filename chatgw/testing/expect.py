@@ -83,14 +83,23 @@ def request_view(request: Mapping[str, Any] | None, base_url: str) -> dict[str, 
 
 def _check_replies(expect: Expect, replies: list[str]) -> list[Mismatch]:
     found = []
-    text = "\n".join(replies)
+    text = _plain_spaces("\n".join(replies))
     wanted = [expect.reply] if isinstance(expect.reply, str) else list(expect.reply or [])
     for part in wanted:
-        if part not in text:
+        if _plain_spaces(part) not in text:
             found.append(Mismatch("reply", part, replies, f"reply: expected to contain {part!r}"))
-    if expect.reply_matches is not None and not any(re.search(expect.reply_matches, reply) for reply in replies):
+    if expect.reply_matches is not None and not any(re.search(expect.reply_matches, _plain_spaces(reply)) for reply in replies):
         found.append(Mismatch("reply", expect.reply_matches, replies, f"reply: no reply matches /{expect.reply_matches}/"))
     return found
+
+
+# Formatted replies hold CLDR's no-break spaces ("7:50\u202fPM", "60,00\u00a0€"); whoever
+# writes the expectation types a plain space and cannot see the difference.
+_NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
+
+
+def _plain_spaces(text: str) -> str:
+    return text.translate(_NO_BREAK_SPACES)
 
 
 def _check_request(expect: RequestExpect | None, request: Mapping[str, Any] | None, base_url: str) -> list[Mismatch]:

@@ -194,7 +194,7 @@ call:
   headers: {X-Customer-Id: "{{ slots.customer_id }}"}
   body: {amount: 5000, reason: late}
 reply:
-  ok: Refund {{ response.body.id | money }} is {{ response.body.stauts }}.
+  ok: Refund {{ response.body.id | cents }} is {{ response.body.stauts }}.
 """,
     "actions/cancel_order.yaml": projects.CANCEL.replace("call:", "confirm: false\ncall:", 1).replace("ok: Order", "ok: Ordre {{ slots.ordr_id }}"),
 }
@@ -211,7 +211,7 @@ def test_compile_reports_every_finding_of_a_multi_error_deployment_in_one_run(co
         ("actions/refund.yaml", 7, 3, "CGW304"),  # slot note is never used
         ("actions/refund.yaml", 10, 10, "CGW202"),  # path order, for order_id (not also CGW203)
         ("actions/refund.yaml", 12, 18, "CGW206"),  # amount above the maximum
-        ("actions/refund.yaml", 14, 36, "CGW307"),  # no filter named money
+        ("actions/refund.yaml", 14, 36, "CGW307"),  # no filter named cents
         ("actions/refund.yaml", 14, 51, "CGW303"),  # stauts
     ]
     assert result.plan is None

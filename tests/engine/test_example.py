@@ -75,3 +75,26 @@ def test_example_answers_directly_and_refuses_without_a_claim(example):
     assert answer.turn.intent == "explain_rate_limits" and answer.runs[0].outcome == "ok"
     assert refused.turn.intent == "check_usage"
     assert "customer id" in refused.turn.replies[0] and refused.runs == ()
+
+
+def test_example_credit_above_50_dollars_waits_for_approval_then_is_applied_once(example):
+    import asyncio
+
+    from chatgw.engine import ConversationState, Engine
+    from chatgw.runtime import HttpSender
+
+    confirming, parked = converse(
+        example, ["give proj_8f2k1 an $80 credit for the outage", "yes"], identity=DEMO_CUSTOMER
+    )
+    assert confirming.turn.state == "confirming" and parked.turn.state == "handoff"
+    assert parked.parked is not None and parked.parked.preview["body"]["amount"] == 80
+    assert parked.turn.replies[0].startswith("Credits over $50 need a teammate's approval.")
+
+    async def approve():  # type: ignore[no-untyped-def]
+        async with HttpSender(example.upstream) as sender:
+            state = ConversationState.from_dict(parked.state.to_dict())
+            return await Engine(example, sender).approved(state, parked.parked, identity=DEMO_CUSTOMER)
+
+    done = asyncio.run(approve())
+    assert done.runs[0].operation == "applyCredit" and done.runs[0].status == 201
+    assert done.turn.replies[0].startswith("Done. $80")

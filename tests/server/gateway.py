@@ -100,7 +100,9 @@ def wait_for(condition: Any, limit: float = 60.0) -> None:
         time.sleep(0.005)
 
 
-def identity_token(claims: dict[str, Any], *, secret: str = IDENTITY_SECRET, expires_in: int = 300) -> str:
+def identity_token(claims: dict[str, Any], *, secret: str = IDENTITY_SECRET, expires_in: int = 86_400) -> str:
+    # A day: modules make their tokens when pytest collects them, and the whole suite on a
+    # loaded 2-core machine runs past the 5 minutes this was, expiring them before use.
     return jwt.encode({**claims, "exp": int(time.time()) + expires_in}, secret, algorithm="HS256")
 
 

@@ -19,9 +19,16 @@ identity: {mode: jwt, secret: ${CHATGW_IDENTITY_SECRET}, subject: account_id}
 store: sqlite:///chatgw.db
 server: {operator_token: ${CHATGW_OPERATOR_TOKEN}}
 """
-# Minted when the module is collected: valid for a whole suite run on a slow machine, not 5 min.
-ALICE = identity_token({"account_id": "acc_alice"}, expires_in=6 * 3600)
-BOB = identity_token({"account_id": "acc_bob"}, expires_in=6 * 3600)
+
+
+# Tokens are made when a test uses them, not at import: one made at collection time expires
+# (in 300 s) before a long suite reaches this module.
+def alice_token() -> str:
+    return identity_token({"account_id": "acc_alice"})
+
+
+def bob_token() -> str:
+    return identity_token({"account_id": "acc_bob"})
 
 
 def account_project(root: Path, upstream: Upstream) -> Path:
@@ -48,11 +55,11 @@ def read(client: httpx.Client, cid: str, token: str | None = None) -> httpx.Resp
 
 def test_binding_another_account_cannot_read_the_conversation(tmp_path: Path, upstream: Upstream) -> None:
     with running(build_app(account_project(tmp_path, upstream))) as url, httpx.Client(base_url=url) as client:
-        cid = chat(client, "extend my trial", token=BOB).json()["conversation_id"]
-        alice = read(client, cid, ALICE)
+        cid = chat(client, "extend my trial", token=bob_token()).json()["conversation_id"]
+        alice = read(client, cid, alice_token())
         anonymous = read(client, cid)
         forged = read(client, cid, identity_token({"account_id": "acc_bob"}, secret="not-the-secret-but-long-enough-too"))
-        bob = read(client, cid, BOB)
+        bob = read(client, cid, bob_token())
         operator = read(client, cid, OPERATOR_TOKEN)
 
     assert alice.status_code == 403 and alice.json()["error"]["code"] == "conversation_forbidden"
@@ -64,12 +71,12 @@ def test_binding_another_account_cannot_read_the_conversation(tmp_path: Path, up
 
 def test_binding_another_account_cannot_confirm_the_pending_action(tmp_path: Path, upstream: Upstream) -> None:
     with running(build_app(account_project(tmp_path, upstream))) as url, httpx.Client(base_url=url) as client:
-        cid = chat(client, "extend my trial", token=BOB).json()["conversation_id"]
-        assert chat(client, "24", cid, BOB).json()["state"] == "confirming"
-        stolen = chat(client, "yes", cid, ALICE)
+        cid = chat(client, "extend my trial", token=bob_token()).json()["conversation_id"]
+        assert chat(client, "24", cid, bob_token()).json()["state"] == "confirming"
+        stolen = chat(client, "yes", cid, alice_token())
         anonymous = chat(client, "yes", cid)
         sent_before_bob = list(upstream.received)
-        own = chat(client, "yes", cid, BOB)
+        own = chat(client, "yes", cid, bob_token())
 
     assert stolen.status_code == 403 and stolen.json()["error"]["code"] == "conversation_forbidden"
     assert anonymous.status_code == 403
@@ -92,7 +99,7 @@ def test_binding_anonymous_conversation_is_read_by_the_operator_only(tmp_path: P
     with running(build_app(account_project(tmp_path, upstream))) as url, httpx.Client(base_url=url) as client:
         cid = chat(client, "how many requests did my project make").json()["conversation_id"]
         anonymous = read(client, cid)
-        alice = read(client, cid, ALICE)
+        alice = read(client, cid, alice_token())
         operator = read(client, cid, OPERATOR_TOKEN)
 
     assert anonymous.status_code == 401 and alice.status_code == 403
@@ -103,7 +110,7 @@ def test_binding_an_account_cannot_continue_an_anonymous_conversation(tmp_path: 
     with running(build_app(account_project(tmp_path, upstream))) as url, httpx.Client(base_url=url) as client:
         cid = chat(client, "reset my api key").json()["conversation_id"]
         assert chat(client, "proj_ab12c", cid).json()["state"] == "confirming"
-        taken = chat(client, "yes", cid, ALICE)
+        taken = chat(client, "yes", cid, alice_token())
 
     assert taken.status_code == 403 and upstream.received == []
 

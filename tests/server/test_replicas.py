@@ -1,6 +1,7 @@
 """Two `chatgw serve` processes on one store (a SQLite file, and a real PostgreSQL), and one
-`chatgw serve --workers 2`: customers' confirmations and handoffs race across the processes,
-and every confirmed request reaches the upstream once and every handoff reaches the webhook once."""
+`chatgw serve --workers 2`: customers' confirmations, handoffs and approvals race across the
+processes, and every confirmed (or approved) request reaches the upstream once and every handoff
+reaches the webhook once."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import httpx
 import pytest
 
 from tests.server.gateway import ROTATE, chat, confirm_rotation, rotations, wait_for, write_project
+from tests.server.approving import EXTEND, OPERATOR, Customer, approval_project, extensions
 from tests.server.served import serving
 from tests.upstream import Reply, serve
 
@@ -62,3 +64,39 @@ def test_two_processes_send_each_confirmed_request_once_and_each_handoff_once(tm
     delivered = [json.loads(r.body) for r in hook.received]
     assert sorted(d["handoff_id"] for d in delivered) == sorted(handed)  # each once, none twice
     assert len({d["delivery_id"] for d in delivered}) == len(delivered)
+
+
+APPROVALS = 3  # parked requests, each approved six times at once across the two processes
+
+
+def test_two_serve_processes_approving_at_once_send_each_parked_request_once(tmp_path: Path, upstream) -> None:
+    upstream.respond(*[Reply(200, {}, delay=0.2)] * APPROVALS, path=EXTEND)  # keep each in flight
+
+    async def race(urls: list[str], hid: str) -> list[httpx.Response]:
+        async with httpx.AsyncClient(timeout=30, headers=OPERATOR) as client:
+            path = f"/v1/handoffs/{hid}/approve"
+            return await asyncio.gather(
+                *(client.post(url + path, json={"agent": f"agent{n}"}) for url in urls for n in range(3))
+            )
+
+    config = approval_project(tmp_path, upstream.url)
+    with serving(config) as one, serving(config) as two:
+        with httpx.Client(base_url=one.url, timeout=30) as client:
+            customers = [Customer(client) for _ in range(APPROVALS)]
+            for customer in customers:
+                customer.ask_for_approval()
+            pending = client.get("/v1/handoffs", headers=OPERATOR).json()["handoffs"]
+        answers = [asyncio.run(race([one.url, two.url], h["id"])) for h in pending]
+        with httpx.Client(base_url=two.url, timeout=30) as client:
+            decided = [client.get(f"/v1/handoffs/{h['id']}", headers=OPERATOR).json() for h in pending]
+            runs = [client.get(f"/v1/conversations/{c.cid}", headers=OPERATOR).json()["action_runs"] for c in customers]
+
+    assert len(pending) == APPROVALS and {h["kind"] for h in pending} == {"approval"}
+    assert len(extensions(upstream)) == APPROVALS  # each parked request reached the upstream once
+    for responses in answers:
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses.count(200) == 1 and set(statuses) == {200, 409}, [r.text for r in responses]
+        codes = {r.json()["error"]["code"] for r in responses if r.status_code == 409}
+        assert codes <= {"approval_decided", "conversation_busy"}
+    assert all(d["approval"]["status"] == "approved" and d["status"] == "resolved" for d in decided)
+    assert all([r["outcome"] for r in found] == ["ok"] for found in runs)

@@ -46,7 +46,7 @@ def test_a_store_of_the_previous_release_is_refused_then_upgraded_to_the_current
     _previous_release(store_url)
     with pytest.raises(StoreOutdated, match=r"run `chatgw store upgrade`"):
         open_store(store_url)
-    assert upgrade_store(store_url) == ["0002"]
+    assert upgrade_store(store_url) == ["0002", "0003"]
     assert _differences(store_url) == []
     store = open_store(store_url)
     try:
@@ -62,7 +62,36 @@ def test_a_store_of_the_previous_release_is_refused_then_upgraded_to_the_current
     assert upgrade_store(store_url) == []  # twice is harmless
 
 
-def test_a_store_upgraded_by_hand_before_alembic_is_read_as_current(store_url: str) -> None:
+def test_a_store_at_0002_keeps_its_handoffs_as_kind_handoff_and_gains_approvals(store_url: str) -> None:
+    from alembic import command
+
+    from chatgw.store.migrations import _config
+
+    engine = create_engine(store_url)
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0002")
+        for statement in (
+            "INSERT INTO conversations (id, claims, state, status, handed_off, version, created_at, updated_at)"
+            " VALUES ('c1', '{}', '{}', 'handoff', 1, 1, 1.0, 1.0)",
+            "INSERT INTO handoffs (id, conversation_id, status, reason, packet, created_at, updated_at)"
+            " VALUES ('h_1', 'c1', 'open', 'customer_asked', '{}', 1.0, 1.0)",
+        ):
+            connection.exec_driver_sql(statement)
+    engine.dispose()
+    with pytest.raises(StoreOutdated):
+        open_store(store_url)
+    assert upgrade_store(store_url) == ["0003"]
+    open_store(store_url).close()
+    store = open_store(store_url)
+    try:
+        [handoff] = store.handoffs()
+        assert handoff.kind == "handoff" and handoff.approval is None
+        assert handoff.as_dict(packet=False)["kind"] == "handoff"
+    finally:
+        store.close()
+
+
+def test_a_store_upgraded_by_hand_before_alembic_is_read_as_revision_0002(store_url: str) -> None:
     _previous_release(store_url)
     engine = create_engine(store_url)
     with engine.begin() as connection:  # what chatgw did in place before migrations
@@ -75,12 +104,16 @@ def test_a_store_upgraded_by_hand_before_alembic_is_read_as_current(store_url: s
             connection.exec_driver_sql(statement)
         connection.execute(insert(schema_version).values(version=2, applied_at=0.0))
     engine.dispose()
-    open_store(store_url).close()  # schema_version 2 is revision 0002: current, nothing to do
+    # schema_version 2 is revision 0002: nothing of it is redone, only what came after
+    with pytest.raises(StoreOutdated, match="revision 0002"):
+        open_store(store_url)
     engine = create_engine(store_url)
     try:
         assert "alembic_version" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+    assert upgrade_store(store_url) == ["0003"]
+    open_store(store_url).close()
 
 
 def test_a_store_newer_than_this_chatgw_is_refused(store_url: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from chatgw.store import NewHandoff, RunRecord, open_store
+from chatgw.store import NewApproval, NewHandoff, RunRecord, open_store
 from chatgw.store.retention import prune
 from tests.store.test_store import record
 
@@ -28,10 +28,17 @@ def test_prune_deletes_old_conversations_whole_and_keeps_open_handoffs_and_runs_
         turn("old-in-flight", 1000.0)
         store.set_state("old-in-flight", {"status": "executing"}, now=1000.0)
         turn("recent", 9000.0)
+        parked = NewApproval("rotate_key", "rotateProjectKey", "k" * 32, {"preview": {}}, {})
+        turn("old-decided-approval", 1000.0, handoff=NewHandoff("h-appr", "approval", {}, approval=parked))
+        store.set_handoff("h-appr", now=1001.0, status="resolved")
+        store.set_outcome("old-decided-approval", "resolved", now=1001.0)
+        pending = NewApproval("rotate_key", "rotateProjectKey", "p" * 32, {"preview": {}}, {})
+        turn("old-pending-approval", 1000.0, handoff=NewHandoff("h-pend", "approval", {}, approval=pending))
 
         counts = prune(store, before=5000.0)
 
-        assert counts["conversations"] == 2 and counts["handoffs"] == 1 and counts["outbox"] == 1
+        assert counts["approvals"] == 1 and store.handoff("h-appr") is None and store.handoff("h-pend") is not None
+        assert counts["conversations"] == 3 and counts["handoffs"] == 2 and counts["outbox"] == 1
         assert counts["action_runs"] == 1 and counts["tags"] == 1 and counts["messages"] >= 2
         assert store.get_conversation("old") is None and store.runs("old") == [] and store.messages("old") == []
         assert store.get_conversation("old-resolved-handoff") is None and store.handoff("h-old") is None

@@ -134,3 +134,10 @@ def test_request_view_strips_the_base_url_and_splits_the_query() -> None:
     assert view is not None
     assert (view["path"], view["query"]) == ("/projects/proj_8f2k1/rate-limit/lift", {"dry": "true", "tag": ["a", "b"]})
     assert request_view(None, BASE) is None
+
+
+def test_a_plain_space_in_a_reply_expectation_matches_the_no_break_spaces_of_formatted_values() -> None:
+    turn = {**TURN, "replies": ["Lifted until 2 May 2026, 11:00\u202fAM; 60,00\u00a0€ credited."]}
+
+    assert _check({"reply": "11:00 AM; 60,00 € credited", "reply_matches": r"11:00 AM;"}, turn) == []
+    assert _check({"reply": "11:00 PM"}, turn) == ["reply: expected to contain '11:00 PM'"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 __all__ = ["CANDIDATES", "IntentEngine", "IntentMatch", "IntentScore", "decide"]
 
@@ -26,12 +26,15 @@ class IntentMatch:
     When out of scope, `confidence` is that of the best candidate, which fell short.
     `candidates` holds at most three intents, highest confidence first. `threshold` is the
     confidence the engine required, so a caller can tell a near miss from a far one.
+    `arguments` are slot values an engine proposes for `name` (the LLM engine's tool-call
+    arguments): proposals only, checked like anything the customer types.
     """
 
     name: str | None
     confidence: float
     candidates: tuple[IntentScore, ...]
     threshold: float = 0.5
+    arguments: Mapping[str, Any] = field(default_factory=dict)
 
 
 class IntentEngine(Protocol):

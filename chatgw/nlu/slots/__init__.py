@@ -3,7 +3,8 @@
 The message goes through four stages, each its own module, once each:
 find mentions (`_scan`, `_numbers`, `_dates`, `_times`) -> propose candidates per slot
 (`_readings`, scored by `_anchors`) -> assign them to slots (`_assign`) -> and, in the engine,
-check each value against the spec (`check_slot_value`, `_check`).
+check each value against the spec (`check_slot_value`, `_check`). A value an LLM proposes is
+checked the same way, and must also be said in the message (`check_said`, `_said`).
 
 Customer text is data: it is searched, never evaluated, and only escaped into a regex; at most
 MAX_TEXT characters of it are read.
@@ -20,8 +21,9 @@ from chatgw.nlu.slots._check import check_slot_value
 from chatgw.nlu.slots._clock import make_clock
 from chatgw.nlu.slots._kinds import Kind, classify
 from chatgw.nlu.slots._readings import Context, candidates
+from chatgw.nlu.slots._said import check_said
 
-__all__ = ["MAX_TEXT", "check_slot_value", "extract_slots"]
+__all__ = ["MAX_TEXT", "check_said", "check_slot_value", "extract_slots"]
 
 MAX_TEXT = 2000  # characters of a message that are read; the rest is ignored
 

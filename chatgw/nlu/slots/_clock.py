@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from chatgw.formats import zone
 
 UTC = dt.timezone.utc
 
@@ -33,16 +34,7 @@ def make_clock(now: dt.datetime | None, timezone: str | None) -> Clock:
     now = now if now is not None else dt.datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
-    return Clock(now.astimezone(_zone(timezone)))
-
-
-def _zone(name: str | None) -> dt.tzinfo:
-    if not name:
-        return UTC
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC  # a claim we cannot read must not stop the conversation
+    return Clock(now.astimezone(zone(timezone) or UTC))  # a claim we cannot read must not stop the conversation
 
 
 @dataclass(frozen=True, slots=True)

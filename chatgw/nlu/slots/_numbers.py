@@ -35,6 +35,11 @@ def find_quantities(text: str) -> list[Quantity]:
     return _merge_durations(text, _drop_covered(found)) + _ordinals(text)
 
 
+def stated_numbers(text: str) -> set[int | float]:
+    """Every number `text` writes, as written: 24 for "24 hours", not its seconds."""
+    return {number.value for number in _numbers(text)} | {q.value for q in find_quantities(text)}
+
+
 def parse_number(text: str) -> int | float | None:
     """The number that is the whole of `text` ("1,000", "2.5", "twenty five"), else None."""
     text = text.strip()

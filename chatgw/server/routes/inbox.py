@@ -1,4 +1,4 @@
-"""The shared inbox: `GET /v1/handoffs`, claim, reply and resolve (operator only)."""
+"""The shared inbox: `GET /v1/handoffs`, claim, reply, resolve, approve and reject (operator only)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from chatgw.server import approvals
 from chatgw.server.gateway import Gateway
 from chatgw.server.routes._deps import gateway, operator
 from chatgw.server.routes._types import Text
@@ -18,6 +19,13 @@ class Claim(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     agent: Text = Field(min_length=1, max_length=200)
+
+
+class Rejection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    agent: Text = Field(min_length=1, max_length=200)
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class AgentMessage(BaseModel):
@@ -56,3 +64,15 @@ async def reply(handoff_id: str, body: AgentMessage, gw: Gateway = Depends(gatew
 @router.post("/v1/handoffs/{handoff_id}/resolve")
 async def resolve(handoff_id: str, gw: Gateway = Depends(gateway)) -> dict[str, Any]:
     return gw.resolve(handoff_id).as_dict(packet=False)
+
+
+@router.post("/v1/handoffs/{handoff_id}/approve")
+async def approve(handoff_id: str, body: Claim, gw: Gateway = Depends(gateway)) -> dict[str, Any]:
+    """Send the parked request of an approval, once; the customer gets the action's reply."""
+    return await approvals.approve(gw, handoff_id, body.agent)
+
+
+@router.post("/v1/handoffs/{handoff_id}/reject")
+async def reject(handoff_id: str, body: Rejection, gw: Gateway = Depends(gateway)) -> dict[str, Any]:
+    """Send nothing; the customer is told the reason."""
+    return await approvals.reject(gw, handoff_id, body.agent, body.reason)
