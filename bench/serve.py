@@ -1,26 +1,33 @@
 """Overhead of a chat turn through `chatgw serve` over calling the upstream directly.
 
-    python bench/serve.py [--turns 2000] [--concurrency 16] [--breakdown]
+    python bench/serve.py [--turns 2000] [--concurrency 1,16] [--workers 1,2]
+                          [--store sqlite,postgresql] [--generator httpx|wrk] [--breakdown]
 
-Three processes on loopback: a minimal asyncio HTTP upstream answering every GET with a small
-JSON body; the real `chatgw serve` (uvicorn, SQLite in WAL mode in a temp folder) on a small
-project whose one action makes that GET; and this load generator. It sends a fixed number of
-chat turns (each a new conversation whose first message runs the action: one upstream GET,
-a conversation row, messages, a run and tags written), then the same number of GETs straight
-to the upstream, both with the same concurrency, and prints turns/s, p50/p99 of both, the
-overhead per turn (p50 and p99 difference) and, on Linux, the CPU time the gateway process
-spent per turn. Loopback only; a fixed count, never open-ended.
+Processes on loopback: a minimal asyncio HTTP upstream answering every request with a small
+JSON body; the real `chatgw serve` (uvicorn; `--workers N`) on a small project whose one
+action makes a GET to it, on a SQLite file in WAL mode or a throwaway PostgreSQL cluster
+(tests/postgres.py; its binaries must be installed); and a load generator: this process's
+httpx client, or `wrk` (Debian package `wrk`, a Lua script for the POST bodies) so the
+generator does not eat the gateway's CPU. For every store, worker count and concurrency it
+sends a fixed number of chat turns (each a new conversation whose first message runs the
+action: one upstream GET, a conversation row, messages, a run and tags written), then the
+same number of GETs straight to the upstream with the same generator and concurrency (the
+floor), and prints turns/s, p50/p99 of both, the overhead (p50 difference) and, on Linux, the
+CPU time the gateway's processes (supervisor and workers) spent per turn. Loopback only; a
+fixed count (httpx) or a fixed time (`--seconds`, wrk), never open-ended.
 
 `--breakdown` also times the parts of a turn in this process, one at a time with no HTTP in
 front: a bare httpx GET to the upstream, an engine turn in dry run, an engine turn with its
-GET, and a whole gateway turn (engine, GET and store).
+GET, and a whole gateway turn (engine, GET and store), on SQLite.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -28,6 +35,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -109,72 +117,199 @@ name: bench
 openapi: bench.openapi.yaml
 upstream: {{base_url: "http://127.0.0.1:{port}", auth: {{type: none}}, retries: 0}}
 actions: actions/
-store: sqlite:///bench.db
+store: "{store}"
+nlu: {{engine: {nlu}}}
 """
+
+
+WRK_SCRIPT = """
+-- One chat turn per request, each a new conversation, for the run's duration.
+local counter = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  counter = counter + 1
+  local body = string.format('{"message": "show me the usage of proj_%05d"}', counter % 100000)
+  return wrk.format(nil, os.getenv("BENCH_PATH"), nil, body)
+end
+done = function(summary, latency, requests)
+  io.write(string.format('BENCH {"requests": %d, "seconds": %f, "p50": %f, "p99": %f, "errors": %d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+WRK_GET_SCRIPT = """
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", string.format("/projects/proj_%05d/usage", counter % 100000))
+end
+""" + WRK_SCRIPT[WRK_SCRIPT.index("done = function"):]
+
+
+@dataclass
+class Figures:
+    """One measured run: how many, how long, and the latencies."""
+
+    count: int
+    seconds: float
+    p50: float  # ms
+    p99: float  # ms
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--turns", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", default="1,16", help="comma-separated, e.g. 1,16")
+    parser.add_argument("--workers", default="1,2", help="comma-separated `chatgw serve --workers` values")
+    parser.add_argument("--store", default="sqlite,postgresql", help="sqlite, postgresql or both")
+    parser.add_argument("--generator", choices=("httpx", "wrk"), default="httpx")
+    parser.add_argument("--seconds", type=float, default=5.0, help="with wrk: how long each run lasts")
+    parser.add_argument("--nlu", choices=("builtin", "embeddings"), default="builtin",
+                        help="the intent engine (embeddings adds its encoder's ~6 ms of CPU per message)")
     parser.add_argument("--breakdown", action="store_true", help="also time the parts of a turn in this process")
     args = parser.parse_args()
     turns = max(1, min(args.turns, 100_000))
+    concurrencies = [max(1, min(int(c), 256)) for c in args.concurrency.split(",")]
+    worker_counts = [max(1, min(int(w), 16)) for w in args.workers.split(",")]
+    stores = [s.strip() for s in args.store.split(",")]
+    if args.generator == "wrk" and shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk), or use --generator httpx")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"chatgw serve overhead: {turns} turns per run, loopback, {os.cpu_count()} CPUs, "
+          f"generator {args.generator}, nlu {args.nlu}, load average {load:.1f} at the start")
+    print(f"{'store':10} {'workers':>7} {'conc':>4} {'turns/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+          f"{'direct/s':>8} {'p50':>6} {'p99':>6} {'overhead p50':>12} {'CPU ms/turn':>11}")
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        upstream_port, gateway_port = _free_port(), _free_port()
+        upstream_port = _free_port()
         (root / "bench.openapi.yaml").write_text(SPEC)
         (root / "actions").mkdir()
         (root / "actions" / "show_usage.yaml").write_text(ACTION)
-        (root / "chatgw.yaml").write_text(CONFIG.format(port=upstream_port))
         upstream = subprocess.Popen([sys.executable, "-c", UPSTREAM, str(upstream_port)])
-        gateway = subprocess.Popen(
-            [sys.executable, "-c", "from chatgw.cli import main; main()", "serve",
-             "--config", str(root / "chatgw.yaml"), "--port", str(gateway_port)],
-            cwd=ROOT, stderr=subprocess.DEVNULL,
-        )
+        upstream_url = f"http://127.0.0.1:{upstream_port}"
+        cluster = None
         try:
-            gateway_url = f"http://127.0.0.1:{gateway_port}"
-            upstream_url = f"http://127.0.0.1:{upstream_port}"
-            _wait_ready(gateway_url + "/readyz", gateway)
-            through, direct, cpu = asyncio.run(_measure(gateway_url, upstream_url, turns, args.concurrency, gateway.pid))
+            for store in stores:
+                if store == "postgresql" and cluster is None:
+                    cluster = _postgres()
+                for workers in worker_counts:
+                    url = f"sqlite:///bench-{workers}.db" if store == "sqlite" else cluster.database()
+                    (root / "chatgw.yaml").write_text(CONFIG.format(port=upstream_port, store=url, nlu=args.nlu))
+                    for concurrency in concurrencies:
+                        through, direct, cpu = _one_run(root, upstream_url, workers, turns, concurrency, args)
+                        _row(store, workers, concurrency, through, direct, cpu)
             parts = asyncio.run(_breakdown(root, upstream_url, min(turns, 1000))) if args.breakdown else None
         finally:
-            for process in (gateway, upstream):
-                process.terminate()
-                process.wait(timeout=30)
-    _report(turns, args.concurrency, through, direct, cpu)
+            upstream.terminate()
+            upstream.wait(timeout=30)
+            if cluster is not None:
+                cluster.stop()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average {load:.1f} at the end")
     if parts is not None:
         print("in this process, one at a time (median ms; CPU ms per gateway turn):")
         for name, value in parts.items():
             print(f"  {name:34} {value:6.2f}")
 
 
-Timing = tuple[float, list[float]]  # elapsed seconds, latencies in ms
+def _one_run(root: Path, upstream_url: str, workers: int, turns: int, concurrency: int, args) -> tuple[Figures, Figures, float | None]:
+    """Start `chatgw serve --workers N`, warm it, measure the turns, stop it, measure the floor."""
+    port = _free_port()
+    gateway = subprocess.Popen(
+        [sys.executable, "-c", "from chatgw.cli import main; main()", "serve",
+         "--config", str(root / "chatgw.yaml"), "--port", str(port), "--workers", str(workers)],
+        cwd=ROOT, stderr=subprocess.DEVNULL,
+    )
+    gateway_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(gateway_url + "/readyz", gateway)
+        generate = _wrk if args.generator == "wrk" else _httpx
+        warm = max(1.0, args.seconds / 5)
+        generate(gateway_url, "chat", min(200 * workers, turns), concurrency, warm)  # warm-up: every worker
+        cpu_before = _cpu_seconds(gateway.pid)
+        through = generate(gateway_url, "chat", turns, concurrency, args.seconds)
+        cpu_after = _cpu_seconds(gateway.pid)
+    finally:
+        gateway.terminate()
+        gateway.wait(timeout=60)
+    generate(upstream_url, "get", min(200, turns), concurrency, warm)
+    direct = generate(upstream_url, "get", turns, concurrency, args.seconds)
+    cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) * 1000 / through.count
+    return through, direct, cpu
 
 
-async def _measure(gateway: str, upstream: str, turns: int, concurrency: int, pid: int) -> tuple[Timing, Timing, float | None]:
+def _httpx(url: str, kind: str, count: int, concurrency: int, _seconds: float) -> Figures:
+    return asyncio.run(_httpx_run(url, kind, count, concurrency))
+
+
+async def _httpx_run(url: str, kind: str, count: int, concurrency: int) -> Figures:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
         async def chat(n: int) -> None:
-            response = await client.post(gateway + "/v1/chat", json={"message": f"show me the usage of proj_{n % 100000:05d}"})
+            response = await client.post(url + "/v1/chat", json={"message": f"show me the usage of proj_{n % 100000:05d}"})
             body = response.json()
             if response.status_code != 200 or "1234" not in " ".join(body.get("replies", [])):
                 raise SystemExit(f"unexpected chat answer: {response.status_code} {body}")
 
         async def get(n: int) -> None:
-            response = await client.get(f"{upstream}/projects/proj_{n % 100000:05d}/usage")
+            response = await client.get(f"{url}/projects/proj_{n % 100000:05d}/usage")
             if response.status_code != 200:
                 raise SystemExit(f"unexpected upstream answer: {response.status_code}")
 
-        await _run(chat, min(200, turns), concurrency)  # warm-up: connections, caches, SQLite pages
-        cpu_before = _cpu_seconds(pid)
-        through = await _run(chat, turns, concurrency)
-        cpu_after = _cpu_seconds(pid)
-        await _run(get, min(200, turns), concurrency)
-        direct = await _run(get, turns, concurrency)
-    cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) * 1000 / turns
-    return through, direct, cpu
+        elapsed, latencies = await _run(chat if kind == "chat" else get, count, concurrency)
+    return Figures(len(latencies), elapsed, _pct(latencies, 50), _pct(latencies, 99))
+
+
+def _wrk(url: str, kind: str, count: int, concurrency: int, seconds: float) -> Figures:
+    """`seconds` of requests (wrk counts time, not requests):
+    any answer but a 2xx fails the run, and each chat answer is checked by the server's
+    status only, since wrk's Lua checks would cost it CPU."""
+    threads = 1  # one thread of C is far cheaper than the gateway; it leaves the cores to it
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT if kind == "chat" else WRK_GET_SCRIPT)
+    try:
+        env = {**os.environ, "BENCH_PATH": "/v1/chat"}
+        done = subprocess.run(
+            ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{seconds:g}s", "--timeout", "30s",
+             "-s", script.name, url], capture_output=True, text=True, env=env, timeout=seconds + 60,
+        )
+    finally:
+        os.unlink(script.name)
+    line = next((l for l in done.stdout.splitlines() if l.startswith("BENCH ")), None)
+    if line is None:
+        raise SystemExit(f"wrk failed: {done.stderr or done.stdout}")
+    result = json.loads(line[6:])
+    if result["errors"]:
+        raise SystemExit(f"wrk saw {result['errors']} failed requests against {url}")
+    return Figures(result["requests"], result["seconds"], result["p50"], result["p99"])
+
+
+def _postgres():
+    """A throwaway PostgreSQL cluster (the tests' own helper)."""
+    sys.path.insert(0, str(ROOT))
+    from tests import postgres
+
+    bin_dir = postgres.binaries()
+    if bin_dir is None:
+        raise SystemExit("no PostgreSQL binaries (initdb, pg_ctl) for --store postgresql")
+    cluster = postgres.Cluster(bin_dir)
+    cluster.start()
+    return cluster
+
+
+def _row(store: str, workers: int, concurrency: int, through: Figures, direct: Figures, cpu: float | None) -> None:
+    print(
+        f"{store:10} {workers:7} {concurrency:4} {through.rate:8.0f} {through.p50:7.2f} {through.p99:7.2f} "
+        f"{direct.rate:8.0f} {direct.p50:6.2f} {direct.p99:6.2f} {through.p50 - direct.p50:12.2f} "
+        f"{'' if cpu is None else f'{cpu:11.2f}'}",
+        flush=True,
+    )
 
 
 async def _breakdown(root: Path, upstream: str, count: int) -> dict[str, float]:
@@ -223,15 +358,20 @@ async def _breakdown(root: Path, upstream: str, count: int) -> dict[str, float]:
 
 
 def _cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process so far, from /proc (None where there is none)."""
+    """User + system CPU time so far of a process and its children that are running (the
+    workers), from /proc (None where there is none)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0.0
+        for process in (pid, *map(int, children)):
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
-async def _run(call, count: int, concurrency: int) -> Timing:
+async def _run(call, count: int, concurrency: int) -> tuple[float, list[float]]:
     latencies: list[float] = []
     counter = iter(range(count))
 
@@ -244,19 +384,6 @@ async def _run(call, count: int, concurrency: int) -> Timing:
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return time.perf_counter() - started, latencies
-
-
-def _report(turns: int, concurrency: int, through: Timing, direct: Timing, cpu: float | None) -> None:
-    print(f"chatgw serve overhead: {turns} turns, concurrency {concurrency}, loopback, {os.cpu_count()} CPUs")
-    print(f"{'':22} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8}")
-    for name, (elapsed, latencies) in (("chat turn (gateway)", through), ("direct upstream GET", direct)):
-        print(f"{name:22} {len(latencies) / elapsed:9.0f} {_pct(latencies, 50):8.2f} {_pct(latencies, 99):8.2f}")
-    print(
-        f"overhead per turn: p50 {_pct(through[1], 50) - _pct(direct[1], 50):.2f} ms, "
-        f"p99 {_pct(through[1], 99) - _pct(direct[1], 99):.2f} ms"
-    )
-    if cpu is not None:
-        print(f"gateway process CPU per turn: {cpu:.2f} ms")
 
 
 def _pct(values: list[float], pct: int) -> float:

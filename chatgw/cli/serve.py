@@ -1,4 +1,8 @@
-"""`chatgw serve`: the sidecar on uvicorn; SIGHUP recompiles, SIGTERM/SIGINT drain and stop."""
+"""`chatgw serve`: the sidecar on uvicorn; SIGHUP recompiles, SIGTERM/SIGINT drain and stop.
+
+One process by default; `--workers N` forks N (chatgw/server/prefork.py), each its own event
+loop on the one listening socket, with the metrics shared between them.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ import ipaddress
 import logging
 import os
 import signal
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NoReturn
 
@@ -17,10 +23,15 @@ import typer
 from chatgw.cli import CONFIG_HELP, app
 from chatgw.cli._common import DEFAULT_CONFIG, EXIT_CANNOT_RUN, fail, stderr
 from chatgw.compiler import load_project
+from chatgw.compiler.plans import ProjectPlan
 from chatgw.errors import ChatgwError
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from chatgw.server.gateway import Gateway
+
+MAX_WORKERS = 64
 
 
 @app.command()
@@ -33,17 +44,18 @@ def serve(
         False, "--allow-open-operator",
         help="Start on a non-loopback --host without server.operator_token; the inbox and insights then answer only direct clients on this machine.",
     ),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=MAX_WORKERS,
+        help="Worker processes on the one port, each its own event loop (about one per CPU core).",
+    ),
 ) -> None:
     """Run the chat API, the inbox, insights, metrics and health checks."""
     # Imported here: the server stack is heavy and other commands need none of it.
-    import uvicorn
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from chatgw.server import create_app
-    from chatgw.server.app import UnsetSecrets
     from chatgw.server.listening import bind
     from chatgw.server.logging import configure, event, get_logger
 
+    if workers > 1 and not hasattr(os, "fork"):
+        fail("--workers needs a system with fork() (Linux, macOS); run one process per port instead")
     try:
         project = load_project(config)
     except ChatgwError as error:
@@ -54,21 +66,68 @@ def serve(
             f"--host {host} is not a loopback address and server.operator_token is not set; set it "
             "(the inbox and insights then need it), or pass --allow-open-operator to start anyway"
         )
+    if workers == 1:
+        application = _app_or_fail(project, config)
+    else:
+        _check_startable(project, config)  # the same errors, once, before anything forks
     try:
-        application = create_app(project, config_path=config)
         listening = bind(host, port)  # a taken port fails here, before anything is announced
-    except UnsetSecrets as error:
-        fail_lines(error.lines)
     except ChatgwError as error:
         fail(error)
-    except SQLAlchemyError as error:
-        fail(f"the store cannot be opened: {type(error).__name__}")
     configure()
     if open_operator:
         event(
             get_logger(), "operator_without_token", logging.WARNING, host=host,
             reason="no server.operator_token: the inbox and insights answer direct clients on this machine only",
         )
+    watched = Path(project.root) if watch else None
+    if workers == 1:
+        _run(application, listening, host, port, watched)
+        return
+    _serve_workers(workers, project, config, listening, host, port, watched)
+
+
+def _app_or_fail(project: ProjectPlan, config: Path) -> FastAPI:
+    """The app, or exit 2 with why it cannot start (unset secrets, a store it cannot open)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from chatgw.server import create_app
+    from chatgw.server.app import UnsetSecrets
+
+    try:
+        return create_app(project, config_path=config)
+    except UnsetSecrets as error:
+        fail_lines(error.lines)
+    except ChatgwError as error:
+        fail(error)
+    except SQLAlchemyError as error:
+        fail(f"the store cannot be opened: {type(error).__name__}")
+
+
+def _check_startable(project: ProjectPlan, config: Path) -> None:
+    """What `_app_or_fail` would refuse, checked without building the app: the secrets, and
+    that the store opens (closed again: a pool must not cross a fork)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from chatgw.server.app import UnsetSecrets, unset_secrets
+    from chatgw.store import open_store
+
+    missing = unset_secrets(project)
+    if missing:
+        fail_lines(UnsetSecrets(missing, config.name).lines)
+    try:
+        open_store(project.store, root=project.root).close()
+    except ChatgwError as error:
+        fail(error)
+    except SQLAlchemyError as error:
+        fail(f"the store cannot be opened: {type(error).__name__}")
+
+
+def _run(application: FastAPI, listening: socket.socket, host: str, port: int, watch: Path | None,
+         parent: int | None = None) -> None:
+    """Serve `application` on `listening` until SIGTERM/SIGINT, in this process's own event loop."""
+    import uvicorn
+
     server = uvicorn.Server(
         uvicorn.Config(
             application, host=host, port=port, log_config=None, access_log=False,
@@ -79,7 +138,42 @@ def serve(
     )
     _settle_memory()
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-        runner.run(_serve(server, listening, application.state.gateway, Path(project.root) if watch else None))
+        runner.run(_serve(server, listening, application.state.gateway, watch, parent))
+
+
+def _serve_workers(
+    count: int, project: ProjectPlan, config: Path, listening: socket.socket, host: str, port: int,
+    watch: Path | None,
+) -> None:
+    """`count` forked workers on `listening`, their metrics summed in a folder removed at the end."""
+    from chatgw.server.metrics import share_between_processes
+    from chatgw.server.prefork import supervise
+
+    parent = os.getpid()
+
+    def worker(index: int) -> int:
+        # A restarted worker takes the configuration as it is now, if it still compiles.
+        try:
+            current = load_project(config)
+        except ChatgwError:
+            current = project
+        try:
+            application = _app_or_fail(current, config)
+        except typer.Exit as error:  # its reason is printed; the supervisor decides what follows
+            return error.exit_code
+        _run(application, listening, host, port, watch, parent)
+        return 0
+
+    folder = tempfile.mkdtemp(prefix="chatgw-metrics-")
+    try:
+        share_between_processes(folder)
+        _settle_memory()  # what the workers inherit, frozen once here instead of in each
+        status = supervise(count, worker)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        listening.close()
+    if status:
+        raise typer.Exit(status)
 
 
 def fail_lines(lines: Iterable[str]) -> NoReturn:
@@ -89,7 +183,9 @@ def fail_lines(lines: Iterable[str]) -> NoReturn:
     raise typer.Exit(EXIT_CANNOT_RUN)
 
 
-async def _serve(server: object, listening: socket.socket, gateway: Gateway, watch: Path | None) -> None:
+async def _serve(
+    server: Any, listening: socket.socket, gateway: Gateway, watch: Path | None, parent: int | None = None
+) -> None:
     loop = asyncio.get_running_loop()
     pending: set[asyncio.Task[Any]] = set()
 
@@ -101,12 +197,23 @@ async def _serve(server: object, listening: socket.socket, gateway: Gateway, wat
     loop.add_signal_handler(signal.SIGHUP, lambda: spawn(_reload(gateway)))
     if watch is not None:
         spawn(_watch(watch, gateway))
+    if parent is not None:
+        spawn(_stop_when_orphaned(server, parent))
     try:
         await server.serve([listening])  # type: ignore[attr-defined]
     finally:
         loop.remove_signal_handler(signal.SIGHUP)
         for task in pending:
             task.cancel()
+
+
+async def _stop_when_orphaned(server: Any, parent: int, every: float = 1.0) -> None:
+    """A worker whose supervisor died (SIGKILL, OOM) drains and stops instead of serving on alone."""
+    from chatgw.server.prefork import parent_gone
+
+    while not parent_gone(parent):
+        await asyncio.sleep(every)
+    server.should_exit = True
 
 
 async def _reload(gateway: Gateway) -> None:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Mapping
 
-import httpx
+from yarl import URL
 
 from chatgw.compiler.plans import CallPlan, UpstreamPlan
 from chatgw.errors import RenderError
@@ -205,8 +205,9 @@ def within_upstream(url: str, base_url: str) -> bool:
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
-    parsed = httpx.URL(url)
-    return parsed.scheme, parsed.host, parsed.port
+    # Parsed as the sender sends it (yarl, encoded as is): one parser decides where it goes.
+    parsed = URL(url, encoded=True)
+    return parsed.scheme, parsed.host or "", parsed.port
 
 
 @lru_cache(maxsize=64)

@@ -15,12 +15,8 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable
 
-import httpx
-
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-# The request was certainly not sent: nothing was written on any connection.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +30,10 @@ class RetryPolicy:
         """Whether an answer with `status` may be retried for `method`."""
         return method in IDEMPOTENT_METHODS and status in RETRY_STATUSES
 
-    def retry_error(self, method: str, error: httpx.TransportError) -> bool:
-        """Whether a transport failure may be retried for `method`."""
-        return method in IDEMPOTENT_METHODS or isinstance(error, NOT_SENT)
+    def retry_error(self, method: str, maybe_sent: bool) -> bool:
+        """Whether a transport failure may be retried for `method`: always when it is
+        idempotent, else only when the request certainly never left (`maybe_sent` False)."""
+        return method in IDEMPOTENT_METHODS or not maybe_sent
 
     def delay(self, attempt: int, retry_after: str | None = None) -> float | None:
         """Seconds to wait before retry number `attempt` (1-based); None when not worth it."""

@@ -1,23 +1,35 @@
-"""Sending a prepared request to the product API, live; credentials are added here, last."""
+"""Sending a prepared request to the product API, live; credentials are added here, last.
+
+The client is aiohttp: one session per upstream, its connections kept alive. Measured in
+one process against the same loopback upstream (bench/serve.py's), a GET costs aiohttp
+0.15-0.17 ms of CPU and httpx 0.76-1.36 ms (c=1 to c=16): the upstream call was the largest
+single part of a turn's CPU with httpx.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import time
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Awaitable, Callable, Mapping, Protocol
 
-import httpx
+import aiohttp
+from multidict import CIMultiDict
+from yarl import URL
 
 from chatgw.compiler.plans import AuthPlan, UpstreamPlan
 from chatgw.errors import ConfigError, UpstreamError
 from chatgw.runtime.request import PreparedRequest
-from chatgw.runtime.retry import NOT_SENT, RetryPolicy
+from chatgw.runtime.retry import RetryPolicy
 
 USER_AGENT = "chatgw/0.1"
 MAX_RETRY_DELAY = 10.0  # seconds; a longer Retry-After is not waited for
+# The request was certainly not sent: no connection was made (refused, unresolvable, or no
+# connection from the pool in time), so nothing was written on any.
+NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +50,19 @@ class Sender(Protocol):
 
 
 class HttpSender:
-    """Sends over one shared httpx.AsyncClient, adding credentials and retrying where safe."""
+    """Sends over one shared aiohttp session, adding credentials and retrying where safe.
+
+    The session is made on the first send (inside the running event loop, as aiohttp wants);
+    `session` passes one in instead, which stays the caller's to close. `connections` caps
+    the connections open to the upstream at once (None: aiohttp's default, 100).
+    """
 
     def __init__(
         self,
         upstream: UpstreamPlan,
-        client: httpx.AsyncClient | None = None,
+        session: aiohttp.ClientSession | None = None,
         *,
+        connections: int | None = None,
         backoff_base: float = 0.25,
         max_delay: float = MAX_RETRY_DELAY,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
@@ -54,21 +72,32 @@ class HttpSender:
             retries=max(0, upstream.retries), backoff_base=backoff_base, max_delay=max_delay
         )
         self._sleep = sleep
-        self._timeout = httpx.Timeout(upstream.timeout)
-        self._owns_client = client is None
-        self._client = client or httpx.AsyncClient(
-            timeout=self._timeout,
-            follow_redirects=False,  # a redirect could carry credentials elsewhere
-            headers={"User-Agent": USER_AGENT},
-        )
+        # The whole attempt within the timeout; a connect that times out is told apart (never sent).
+        self._timeout = aiohttp.ClientTimeout(total=upstream.timeout, connect=upstream.timeout)
+        self._owns_session = session is None
+        self._session = session
+        self._connections = connections
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections or 100),
+                headers={"User-Agent": USER_AGENT},
+                # Never this process's environment proxies or .netrc credentials.
+                trust_env=False,
+            )
+        return self._session
 
     async def send(self, request: PreparedRequest) -> UpstreamResult:
         """Send `request`; UpstreamError when no answer came after the allowed retries."""
-        headers = httpx.Headers(request.headers)
+        headers = CIMultiDict(request.headers)
         for name, value in self._credentials().items():
             headers[name] = value  # replaces a same-named header, whatever its case
-        timeout = self._timeout
+        # Sent exactly as prepared: the path segments are encoded already and must not be
+        # re-quoted or normalised (an encoded `../` stays inside its segment).
+        url = URL(request.url, encoded=True)
         content = request.content
+        client = self._client()
         started = time.perf_counter()
         attempt = 0
         reached = False  # some attempt may have reached the upstream
@@ -76,35 +105,38 @@ class HttpSender:
             attempt += 1
             retries_left = attempt <= self._policy.retries
             try:
-                response = await self._client.request(
-                    request.method, request.url, headers=headers, content=content, timeout=timeout
-                )
-            except httpx.TransportError as error:
+                async with client.request(
+                    request.method, url, headers=headers, data=content, timeout=self._timeout,
+                    allow_redirects=False,  # a redirect could carry credentials elsewhere
+                ) as response:
+                    raw = await response.read()
+            except (aiohttp.ClientError, TimeoutError) as error:
+                maybe_sent = not isinstance(error, NOT_SENT)
+                reached = reached or maybe_sent
                 delay = self._policy.delay(attempt) if retries_left else None
-                if delay is None or not self._policy.retry_error(request.method, error):
+                if delay is None or not self._policy.retry_error(request.method, maybe_sent):
                     # Any earlier attempt that got further than connecting may have been applied.
-                    reached = reached or not isinstance(error, NOT_SENT)
                     raise UpstreamError(self._failure(request, error, attempt), maybe_sent=reached) from None
-                reached = reached or not isinstance(error, NOT_SENT)
                 await self._sleep(delay)
                 continue
-            if retries_left and self._policy.retry_status(request.method, response.status_code):
+            if retries_left and self._policy.retry_status(request.method, response.status):
                 delay = self._policy.delay(attempt, response.headers.get("retry-after"))
                 if delay is not None:
                     await self._sleep(delay)
                     continue
             return UpstreamResult(
-                status=response.status_code,
-                body=_parse_body(response),
-                headers=MappingProxyType(dict(response.headers)),
+                status=response.status,
+                body=_parse_body(raw, response),
+                headers=MappingProxyType(_lower_headers(response)),
                 latency_ms=(time.perf_counter() - started) * 1000,
                 attempts=attempt,
             )
 
     async def aclose(self) -> None:
-        """Close the client, if this sender made it."""
-        if self._owns_client:
-            await self._client.aclose()
+        """Close the session, if this sender made it."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def __aenter__(self) -> HttpSender:
         return self
@@ -118,10 +150,10 @@ class HttpSender:
         except ConfigError as error:
             raise UpstreamError(f"the upstream's credentials are not available: {error}") from None
 
-    def _failure(self, request: PreparedRequest, error: httpx.TransportError, attempts: int) -> str:
-        if isinstance(error, httpx.TimeoutException):
+    def _failure(self, request: PreparedRequest, error: BaseException, attempts: int) -> str:
+        if isinstance(error, (TimeoutError, aiohttp.ServerTimeoutError)):
             what = f"no answer within {self._upstream.timeout:g}s"
-        elif isinstance(error, httpx.ConnectError):
+        elif isinstance(error, aiohttp.ClientConnectorError):
             what = "could not connect"
         else:
             what = f"the connection failed ({type(error).__name__})"
@@ -140,13 +172,22 @@ def _auth_headers(auth: AuthPlan) -> dict[str, str]:
     return {}
 
 
-def _parse_body(response: httpx.Response) -> Any:
-    if not response.content:
+def _lower_headers(response: aiohttp.ClientResponse) -> dict[str, str]:
+    """The response's headers by lower-case name; a repeated header's values joined by ", "."""
+    found: dict[str, str] = {}
+    for name, value in response.headers.items():
+        key = name.lower()
+        found[key] = f"{found[key]}, {value}" if key in found else value
+    return found
+
+
+def _parse_body(raw: bytes, response: aiohttp.ClientResponse) -> Any:
+    if not raw:
         return None
     media_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media_type.endswith("json"):
         try:
-            return response.json()
+            return json.loads(raw)
         except ValueError:
             pass
-    return response.text
+    return raw.decode(response.charset or "utf-8", errors="replace")

@@ -10,14 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterator
 
-import httpx
 from fastapi import FastAPI
 
 from chatgw.compiler.plans import ProjectPlan
 from chatgw.config.secrets import SecretRef
 from chatgw.errors import ConfigError
 from chatgw.runtime import HttpSender, Sender
-from chatgw.runtime.send import USER_AGENT
 from chatgw.server import errors
 from chatgw.server.agents import mount_mcp
 from chatgw.server.gateway import Gateway, build_plans
@@ -51,16 +49,8 @@ def create_app(
     if missing:
         raise UnsetSecrets(missing, config_path.name if config_path is not None else "the config")
     owned_store = store is None
-    client: httpx.AsyncClient | None = None
-    if sender is None and upstream_connections is not None:
-        client = httpx.AsyncClient(
-            timeout=httpx.Timeout(project.upstream.timeout),
-            follow_redirects=False,  # as HttpSender's own client: a redirect could carry credentials
-            headers={"User-Agent": USER_AGENT},
-            limits=httpx.Limits(max_connections=upstream_connections),
-        )
     owned_sender = sender is None
-    the_sender: Sender = sender if sender is not None else HttpSender(project.upstream, client)
+    the_sender: Sender = sender if sender is not None else HttpSender(project.upstream, connections=upstream_connections)
     plans = build_plans(project, the_sender)
     webhook_secret = project.handoff.webhook_secret.reveal() if project.handoff.webhook_secret else None
     the_store = store if store is not None else open_store(project.store, root=project.root)
@@ -86,10 +76,9 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await worker.aclose()
+            gateway.store_calls.close()
             if owned_sender and isinstance(the_sender, HttpSender):
                 await the_sender.aclose()
-            if client is not None:
-                await client.aclose()
             if owned_store:
                 the_store.close()
             event(get_logger(), "stopped", project=project.name)

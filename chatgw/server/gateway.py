@@ -30,6 +30,7 @@ from chatgw.server.errors import ApiError
 from chatgw.server.identity import IdentityError, IdentityVerifier
 from chatgw.server.logging import event, get_logger
 from chatgw.server.metrics import Metrics
+from chatgw.server.offload import StoreCalls
 from chatgw.store import (
     Decision,
     Handoff,
@@ -79,6 +80,7 @@ class Gateway:
         self.config_path = config_path
         self.logger = get_logger()
         self.outbox_wakeup = asyncio.Event()
+        self.store_calls = StoreCalls(store)  # a turn's store calls, off the loop on a remote database
         self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
 
     # -- chat ----------------------------------------------------------------------------
@@ -101,8 +103,8 @@ class Gateway:
             body = await self._turn(plans, conversation_id, None, None, (), message, claims, who)
         else:
             async with self._locked(conversation_id):
-                start = self.store.start_turn(
-                    conversation_id, subject=who, now=time.time(), lease_seconds=plans.turn_lease
+                start = await self.store_calls.run(
+                    self.store.start_turn, conversation_id, subject=who, now=time.time(), lease_seconds=plans.turn_lease
                 )
                 if start is None:
                     self._refuse(conversation_id, who)
@@ -164,7 +166,7 @@ class Gateway:
                 delivered=tuple(m.id for m in agent), subject=who, at=now,
                 decision=decision, undelivered=decide is not None,
             )
-            saved = self.store.save_turn(record)
+            saved = await self.store_calls.run(self.store.save_turn, record)
         except BaseException as error:
             self._release(conversation_id, journal.lease, error)
             raise

@@ -96,6 +96,11 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    @property
+    def remote(self) -> bool:
+        """Whether a statement waits on a network round trip (anything but SQLite)."""
+        return self.engine.dialect.name != "sqlite"
+
     def ping(self) -> bool:
         with self.engine.connect() as connection:
             return connection.execute(text("SELECT 1")).scalar() == 1
@@ -405,21 +410,35 @@ class Store:
     def due_deliveries(self, *, now: float, limit: int = 20) -> list[Delivery]:
         """Claim the deliveries that are due, for this caller only, for CLAIM_SECONDS.
 
-        Each row is taken by a conditional UPDATE (atomic on SQLite and PostgreSQL alike), so
-        two workers or replicas never both deliver one packet; a claim left by a worker that
-        died lapses and the row is retried.
+        One statement takes them: `UPDATE ... WHERE id IN (the due rows FOR UPDATE SKIP LOCKED)
+        RETURNING`. On PostgreSQL rows another worker is claiming are skipped, not waited
+        for; SQLite runs the statement under its one write lock (FOR UPDATE is not SQL there).
+        Either way two workers or replicas never both deliver one packet, and a claim left by
+        a worker that died lapses and the row is retried.
         """
         o = outbox.c
-        free = or_(o.claimed_until.is_(None), o.claimed_until < now)
-        query = (
-            select(outbox).where(and_(o.delivered_at.is_(None), o.next_at <= now, free)).order_by(o.next_at).limit(limit)
-        )
-        claim = update(outbox).where(o.id == bindparam("_id"), o.delivered_at.is_(None), free)
-        claimed = []
+        free = and_(o.delivered_at.is_(None), or_(o.claimed_until.is_(None), o.claimed_until < now))
+        due = select(o.id).where(free, o.next_at <= now).order_by(o.next_at).limit(limit)
+        until = now + CLAIM_SECONDS
         with self.engine.begin() as connection:
-            for row in connection.execute(query).all():
-                if connection.execute(claim, {"_id": row.id, "claimed_until": now + CLAIM_SECONDS}).rowcount == 1:
-                    claimed.append(Delivery(row.id, row.handoff_id, row.url, row.payload, row.attempts))
+            if not connection.dialect.update_returning:  # a database without RETURNING: row by row
+                return self._claim_each(connection, due, free, until)
+            claim = (
+                update(outbox).where(o.id.in_(due.with_for_update(skip_locked=True)), free)
+                .values(claimed_until=until)
+                .returning(o.id, o.handoff_id, o.url, o.payload, o.attempts, o.next_at)
+            )
+            rows = sorted(connection.execute(claim).all(), key=lambda row: (row.next_at, row.id))
+        return [Delivery(row.id, row.handoff_id, row.url, row.payload, row.attempts) for row in rows]
+
+    @staticmethod
+    def _claim_each(connection: Any, due: Any, free: Any, until: float) -> list[Delivery]:
+        claim = update(outbox).where(outbox.c.id == bindparam("_id"), free)
+        claimed = []
+        for (id_,) in connection.execute(due).all():
+            if connection.execute(claim, {"_id": id_, "claimed_until": until}).rowcount == 1:
+                row = connection.execute(select(outbox).where(outbox.c.id == id_)).one()
+                claimed.append(Delivery(row.id, row.handoff_id, row.url, row.payload, row.attempts))
         return claimed
 
     def next_delivery_at(self) -> float | None:

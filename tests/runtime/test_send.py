@@ -5,8 +5,9 @@ import base64
 import socket
 from datetime import datetime, timezone
 
-import httpx
+import aiohttp
 import pytest
+from aiohttp.abc import AbstractResolver
 
 from chatgw.compiler.plans import AuthPlan, CallPlan
 from chatgw.config.secrets import SecretRef
@@ -20,8 +21,9 @@ from tests.upstream import Reply
 NOTE_BODY = {"type": "object", "properties": {"note": {"type": "string"}, "qty": {"type": "integer"}}}
 
 
-def send(upstream_url, call, ctx=None, *, retries=0, timeout=5.0, auth=None, transport=None):
-    """Prepare and send one call with a fresh HttpSender; returns (request, result, delays)."""
+def send(upstream_url, call, ctx=None, *, retries=0, timeout=5.0, auth=None, resolver=None):
+    """Prepare and send one call with a fresh HttpSender (resolving host names with `resolver`
+    when given); returns (request, result, delays)."""
     plan = upstream_plan(upstream_url, retries=retries, timeout=timeout, auth=auth)
     request = prepare_request(call, plan, ctx or context())
     delays: list[float] = []
@@ -30,37 +32,39 @@ def send(upstream_url, call, ctx=None, *, retries=0, timeout=5.0, auth=None, tra
         delays.append(seconds)
 
     async def go():
-        client = httpx.AsyncClient(transport=transport) if transport is not None else None
+        session = None if resolver is None else aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=resolver, use_dns_cache=False))
         try:
-            async with HttpSender(plan, client, backoff_base=0.0, sleep=record) as sender:
+            async with HttpSender(plan, session, backoff_base=0.0, sleep=record) as sender:
                 return await sender.send(request)
         finally:
-            if client is not None:
-                await client.aclose()
+            if session is not None:
+                await session.close()
 
     return request, asyncio.run(go()), delays
 
 
-class FailFirstConnects(httpx.AsyncBaseTransport):
-    """Fails the first `failures` requests with a connect error, then forwards to a real transport.
+class RefusedFirst(AbstractResolver):
+    """Resolves the test's host name to a port nobody listens on for the first `failures`
+    connections (a real refused connection), then to the real upstream."""
 
-    A refused-then-accepted connection is hard to produce on loopback on demand; everything
-    after the simulated failure goes to the real upstream server.
-    """
-
-    def __init__(self, failures: int) -> None:
+    def __init__(self, failures: int, port: int) -> None:
         self.failures = failures
-        self.seen: list[httpx.Request] = []
-        self._real = httpx.AsyncHTTPTransport()
+        self.port = port
+        self.lookups = 0
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.seen.append(request)
-        if len(self.seen) <= self.failures:
-            raise httpx.ConnectError("connection refused", request=request)
-        return await self._real.handle_async_request(request)
+    async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[dict]:
+        self.lookups += 1
+        target = _closed_port() if self.lookups <= self.failures else self.port
+        return [{"hostname": host, "host": "127.0.0.1", "port": target, "family": socket.AF_INET, "proto": 0, "flags": 0}]
 
-    async def aclose(self) -> None:
-        await self._real.aclose()
+    async def close(self) -> None:
+        pass
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def test_http_sender_sends_json_body(upstream):
@@ -169,12 +173,22 @@ def test_http_sender_never_retries_post_on_a_server_error(upstream):
 
 
 def test_http_sender_retries_post_on_connect_error_with_the_same_idempotency_key(upstream):
-    transport = FailFirstConnects(failures=1)
+    port = int(upstream.url.rsplit(":", 1)[1])
+    resolver = RefusedFirst(failures=1, port=port)
     call = CallPlan(operation=operation("POST", "/notes", body=NOTE_BODY), body={"note": "x"})
-    request, result, _ = send(upstream.url, call, retries=2, transport=transport)
-    assert result.status == 200 and result.attempts == 2
+    request, result, _ = send(f"http://upstream.test:{port}", call, retries=2, resolver=resolver)
+    assert result.status == 200 and result.attempts == 2 and resolver.lookups == 2
     assert len(upstream.received) == 1
-    assert transport.seen[0].headers["idempotency-key"] == upstream.received[0].headers["idempotency-key"] == request.idempotency_key
+    assert upstream.received[0].headers["idempotency-key"] == request.idempotency_key
+
+
+def test_http_sender_never_retries_post_once_it_may_have_been_sent(upstream):
+    """A POST whose connection broke after it was written may have been applied: one attempt."""
+    upstream.respond(Reply(200, delay=30))
+    call = CallPlan(operation=operation("POST", "/notes", body=NOTE_BODY), body={"note": "x"})
+    with pytest.raises(UpstreamError, match="no answer within") as caught:
+        send(upstream.url, call, retries=3, timeout=0.2)
+    assert len(upstream.received) == 1 and caught.value.maybe_sent
 
 
 def test_http_sender_timeout_is_upstream_error(upstream):
@@ -217,12 +231,11 @@ def test_parse_retry_after_reads_seconds_and_http_dates():
 
 def test_retry_policy_only_repeats_what_is_safe():
     policy = RetryPolicy()
-    request = httpx.Request("POST", "http://x")
     assert policy.retry_status("GET", 503) and policy.retry_status("DELETE", 429)
     assert not policy.retry_status("POST", 503) and not policy.retry_status("GET", 500)
-    assert policy.retry_error("POST", httpx.ConnectError("refused", request=request))
-    assert not policy.retry_error("POST", httpx.ReadTimeout("slow", request=request))
-    assert policy.retry_error("GET", httpx.ReadTimeout("slow", request=request))
+    assert policy.retry_error("POST", maybe_sent=False)  # never left: safe to repeat
+    assert not policy.retry_error("POST", maybe_sent=True)
+    assert policy.retry_error("GET", maybe_sent=True)
 
 
 def test_retry_policy_backs_off_exponentially_with_jitter():

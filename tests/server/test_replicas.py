@@ -1,12 +1,14 @@
-"""Two `chatgw serve` processes on one store (a SQLite file, and a real PostgreSQL): customers'
-confirmations, handoffs and approvals race across them, and every confirmed (or approved) request
-reaches the upstream once and every handoff reaches the webhook once."""
+"""Two `chatgw serve` processes on one store (a SQLite file, and a real PostgreSQL), and one
+`chatgw serve --workers 2`: customers' confirmations, handoffs and approvals race across the
+processes, and every confirmed (or approved) request reaches the upstream once and every handoff
+reaches the webhook once."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -23,7 +25,8 @@ CONVERSATIONS = 4  # confirmed rotations, each "yes" sent six times across the t
 HANDOFFS = 6
 
 
-def test_two_serve_processes_send_each_confirmed_request_once_and_each_handoff_once(tmp_path: Path, upstream) -> None:
+@pytest.mark.parametrize("layout", ["two serve processes", "one serve, two workers"])
+def test_two_processes_send_each_confirmed_request_once_and_each_handoff_once(tmp_path: Path, upstream, layout: str) -> None:
     upstream.respond(Reply(200, {"key_suffix": "x9Qz"}, delay=0.2), path=ROTATE)  # keep each in flight
 
     async def race(urls: list[str], cid: str) -> list[httpx.Response]:
@@ -33,9 +36,13 @@ def test_two_serve_processes_send_each_confirmed_request_once_and_each_handoff_o
 
     with serve() as hook:
         config = write_project(tmp_path, upstream.url, f"handoff: {{inbox: true, webhook: {hook.url}/hooks}}\n")
-        with serving(config) as one, serving(config) as two:
-            urls = [one.url, two.url]
-            with httpx.Client(base_url=one.url, timeout=30) as client:
+        with ExitStack() as stack:
+            if layout == "two serve processes":
+                urls = [stack.enter_context(serving(config)).url for _ in range(2)]
+            else:  # the kernel hands each new connection to either worker
+                urls = [stack.enter_context(serving(config, "--workers", "2")).url] * 2
+            one_url, two_url = urls
+            with httpx.Client(base_url=one_url, timeout=30) as client:
                 cids = [confirm_rotation(client) for _ in range(CONVERSATIONS)]
             answers = [asyncio.run(race(urls, cid)) for cid in cids]
             for index in range(HANDOFFS):
@@ -43,7 +50,7 @@ def test_two_serve_processes_send_each_confirmed_request_once_and_each_handoff_o
                     assert chat(client, "I want to talk to a human").json()["handoff"] is True
             wait_for(lambda: len(hook.received) >= HANDOFFS, limit=30)
             time.sleep(1.0)  # long enough for a duplicate delivery from the other process to show
-            with httpx.Client(base_url=two.url, timeout=30) as client:
+            with httpx.Client(base_url=two_url, timeout=30) as client:
                 runs = [client.get(f"/v1/conversations/{cid}").json()["action_runs"] for cid in cids]
                 # Late "yes"es of the race may hand over too (after the bot offered a person):
                 # every handoff counts, each must be delivered once.

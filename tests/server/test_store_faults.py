@@ -61,6 +61,10 @@ def test_a_database_outage_is_503_then_heals_without_losing_or_repeating_an_acti
             own_cluster.resume()
         wait_for(lambda: client.get("/readyz").status_code == 200, limit=30)
         done = chat(client, "yes", cid)
+        # The load's turns run beside each other (on PostgreSQL the store calls are on a thread
+        # pool): one begun during the outage may answer its 503 after `done`; healed means the
+        # load's turns succeed again, so it runs until its latest one did.
+        wait_for(lambda: bool(statuses) and statuses[-1][0] == 200, limit=30)
         stop.set()
         loader.join(timeout=30)
         runs = client.get(f"/v1/conversations/{cid}").json()["action_runs"]

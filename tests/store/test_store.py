@@ -135,3 +135,54 @@ def test_an_unreachable_postgresql_is_a_store_error_without_the_password():
     with pytest.raises(Exception) as failed:
         open_store("postgresql://chatgw:hunter2@127.0.0.1:9/chatgw")
     assert "hunter2" not in str(failed.value)
+
+
+def _two_due_deliveries(store) -> None:
+    for n, cid in enumerate(("c1", "c2")):
+        lease = store.create_conversation(cid, subject="u1", claims={}, state={"status": "idle"}, now=1000.0)
+        handoff = NewHandoff(f"h{n}", "asked", {"reason": "asked"}, (("http://hook", "{}"),))
+        store.save_turn(record(cid, lease, "a human please", handoff=handoff))
+
+
+def test_outbox_claims_skip_rows_another_worker_is_claiming_instead_of_waiting(store_url: str) -> None:
+    """PostgreSQL: a row locked by another transaction (a worker mid-claim) is skipped, not
+    waited for (FOR UPDATE SKIP LOCKED); the claim takes the rest."""
+    import threading
+
+    if not store_url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's; SQLite runs the claim under its one write lock")
+    store = open_store(store_url)
+    try:
+        _two_due_deliveries(store)
+        with store.engine.connect() as other:
+            first = other.exec_driver_sql("SELECT id FROM outbox ORDER BY next_at, id LIMIT 1 FOR UPDATE").scalar()
+            found: list = []
+            claimer = threading.Thread(target=lambda: found.append(store.due_deliveries(now=1000.0)), daemon=True)
+            claimer.start()
+            claimer.join(timeout=30)
+            blocked = claimer.is_alive()
+            other.rollback()
+        claimer.join(timeout=30)
+        [claimed] = found[0]
+        assert not blocked and claimed.id != first
+        [retried] = store.due_deliveries(now=1000.0)  # the first row, once its locker let go
+        assert retried.id == first and store.due_deliveries(now=1000.0) == []
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("returning", [True, False], ids=["one statement", "row by row"])
+def test_outbox_claims_each_due_row_once_until_the_claim_lapses(store_url: str, returning: bool) -> None:
+    from chatgw.store.store import CLAIM_SECONDS
+
+    store = open_store(store_url)
+    try:
+        store.engine.dialect.update_returning = returning  # row by row: a database without RETURNING
+        _two_due_deliveries(store)
+        claimed = store.due_deliveries(now=1000.0)
+        again = store.due_deliveries(now=1000.0 + CLAIM_SECONDS / 2)
+        lapsed = store.due_deliveries(now=1000.0 + CLAIM_SECONDS + 1)
+        assert [d.handoff_id for d in claimed] == ["h0", "h1"] and again == []
+        assert sorted(d.id for d in lapsed) == sorted(d.id for d in claimed)
+    finally:
+        store.close()

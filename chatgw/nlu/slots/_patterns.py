@@ -7,6 +7,7 @@ Patterns come from the trusted configuration; customer text is only matched agai
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from chatgw.nlu.slots._mention import Mention
@@ -106,7 +107,15 @@ def normalise(pattern: str, value: str) -> str | None:
     compiled = compile_pattern(pattern)
     if compiled is None or len(value) > _LONGEST:
         return None
-    return next((v for v in _variants(value) if compiled.search(v)), None)
+    return _first_variant(compiled, value)
+
+
+@lru_cache(maxsize=8192)
+def _first_variant(compiled: re.Pattern[str], said: str) -> str | None:
+    """The lightest variant of `said` that `compiled` matches. Cached: every message is cut
+    into up to four-word stretches and each tried in up to 18 variants, and most stretches
+    ("show me", "the usage") recur from message to message; bounded, ids age out."""
+    return next((v for v in _variants(said) if compiled.search(v)), None)
 
 
 _LONGEST = 64  # characters of a value tried in variants: ids are short
@@ -134,7 +143,7 @@ def _normalised(compiled: re.Pattern[str], text: str, exact: list[Mention]) -> I
                 continue
             if any(m.overlaps(first.start(), last.end()) for m in exact) or compiled.search(said):
                 continue
-            value = next((v for v in _variants(said) if compiled.search(v)), None)
+            value = _first_variant(compiled, said)
             if value is not None:
                 sure = not any(c.isspace() for c in said)
                 yield Mention("pattern", first.start(), last.end(), value, sure)
