@@ -192,3 +192,54 @@ def test_the_three_pages_fit_the_screen_with_aa_contrast(project: Path, browser,
         assert overflow["out"] == [], (name, overflow["out"][:10])
         assert contrast == [], (name, contrast[:10])
     assert problems == {"dialogs": [], "failed": []}  # /favicon.ico included
+
+
+def test_an_approval_from_request_to_customer_reply_with_no_reload(tmp_path: Path, browser, upstream, shots: Path) -> None:
+    from tests.server.approving import EXTEND, approval_project, extensions
+    from tests.server.gateway import OPERATOR_TOKEN
+
+    upstream.default = Reply(200, {})
+    config = approval_project(tmp_path, upstream.url)
+    token = identity_token(DANA, expires_in=3600)
+    with serving(config) as one, serving(config) as two:
+        context = browser.new_context(viewport={"width": 1100, "height": 800})
+        chat = context.new_page()
+        problems = watch(chat)
+        chat.goto(f"{one.url}/#identity={token}")
+        chat.wait_for_selector("body[data-ready=true]")
+        say(chat, "extend my trial by 48 hours")
+        chat.click("button[data-choice=Yes]")
+        chat.wait_for_selector("#handoff >> text=A teammate is reviewing your request")
+        assert extensions(upstream) == []
+
+        inbox = context.new_page()
+        problems_inbox = watch(inbox)
+        inbox.goto(f"{two.url}/inbox#token={OPERATOR_TOKEN}")  # the other replica
+        inbox.fill("#agent", "ana")
+        inbox.dispatch_event("#agent", "change")
+        inbox.wait_for_selector(".item[data-kind=approval] [data-parked]")
+        parked = inbox.inner_text(".item[data-kind=approval] [data-parked]")
+        assert parked.startswith("POST ") and EXTEND in parked and '{"hours":48}' in parked
+        inbox.click(".item[data-kind=approval] .item-open")
+        inbox.wait_for_selector("#detail >> text=Waiting for your approval")
+        assert inbox.is_disabled("#detail button:has-text('Resolve')")  # an approval is decided, not resolved
+        inbox.screenshot(path=str(shots / "approval.png"), full_page=True)
+        inbox.click("#detail button:has-text('Approve')")
+        inbox.wait_for_selector("#detail .status-line >> text=Approved and sent")
+        chat.wait_for_selector(".bubble.bot >> text=Done.")  # the action's reply, no reload
+        chat.wait_for_selector("#handoff", state="hidden")
+
+        # A second one, rejected with a reason the customer reads.
+        say(chat, "extend my trial by 30 hours")
+        chat.click("button[data-choice=Yes]")
+        inbox.wait_for_selector(".item[data-kind=approval]:has(button:has-text('Reject'))")
+        card = ".item[data-kind=approval]:has(button:has-text('Reject'))"
+        inbox.click(f"{card} button:has-text('Reject')")
+        inbox.wait_for_selector(f"{card} .status-line.error >> text=Write the reason")
+        inbox.fill(f"{card} input[name=reject-reason]", "Trials stop at 48 hours in total.")
+        inbox.click(f"{card} button:has-text('Reject')")
+        chat.wait_for_selector(".bubble.bot >> text=Trials stop at 48 hours in total.")
+        sent = extensions(upstream)
+        context.close()
+    assert len(sent) == 1  # approved once, rejected sent nothing
+    assert problems == problems_inbox == {"dialogs": [], "failed": []}

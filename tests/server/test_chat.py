@@ -259,3 +259,15 @@ def test_conversation_read_back_keeps_the_standing_buttons_and_the_open_handoff(
     assert handed["handoff"]["status"] == "open" and handed["handoff"]["reason"] == "customer_asked"
     assert "packet" not in handed["handoff"]
     assert resolved["handoff"] is None and resolved["state"] == "idle"
+
+
+def test_conversation_read_back_during_an_approval_names_its_kind(tmp_path: Path, upstream) -> None:
+    from tests.server.approving import Customer, approval_project
+
+    config = approval_project(tmp_path, upstream.url)
+    with running(build_app(config)) as url, httpx.Client(base_url=url) as client:
+        customer = Customer(client)
+        customer.ask_for_approval()
+        found = client.get(f"/v1/conversations/{customer.cid}", headers={"Authorization": f"Bearer {customer.token}"})
+    assert found.status_code == 200, found.text
+    assert found.json()["handoff"]["kind"] == "approval" and found.json()["handoff"]["approval"]["status"] == "pending"

@@ -34,9 +34,11 @@
     thread.append(row);
   }
 
-  function waitingForPerson(yes) {
+  function waitingForPerson(yes, kind) {
     handoffNote.hidden = !yes;
-    handoffNote.textContent = yes ? "A person from our team will reply here." : "";
+    handoffNote.textContent = !yes ? "" : kind === "approval"
+      ? "A teammate is reviewing your request; their answer will appear here."
+      : "A person from our team will reply here.";
   }
 
   function scrollDown() { thread.scrollTop = thread.scrollHeight; }
@@ -49,7 +51,7 @@
     }
     const last = found.transcript[found.transcript.length - 1];
     if (last && last.role === "bot") choices(found.choices);
-    waitingForPerson(Boolean(found.handoff) || found.state === "handoff");
+    waitingForPerson(Boolean(found.handoff) || found.state === "handoff", found.handoff && found.handoff.kind);
     scrollDown();
   }
 

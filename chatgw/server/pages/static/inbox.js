@@ -1,5 +1,5 @@
 // The shared inbox: handoffs as cards (who, the last message, the actions taken, how old,
-// unread), the whole thread with the actions already taken, claim, reply (the customer sees it
+// unread; an approval's parked request with Approve / Reject), the whole thread with the actions already taken, claim, reply (the customer sees it
 // in the chat) and resolve. Live: the inbox's event stream refreshes the list and the open
 // thread as customers write and teammates act, on any replica.
 "use strict";
@@ -42,15 +42,22 @@
     return customer.name || customer.email || customer.customer_id || customer.sub || "Anonymous customer";
   }
 
+  function preview(request) {
+    if (!request) return "(no request)";
+    return `${request.method} ${request.url}` + (request.body ? "\n" + JSON.stringify(request.body) : "");
+  }
+
+  function pendingApproval(handoff) {
+    return handoff.kind === "approval" && handoff.approval && handoff.approval.status === "pending";
+  }
+
   function card(handoff) {
     const kind = handoff.kind || "handoff";
     const who = handoff.customer || {};
     const last = handoff.last_message;
     const actions = (handoff.actions || []).map((run) => element("span", { class: "chip " + outcomeClass(run.outcome) }, `${run.action} · ${run.outcome}`));
-    const node = element("button", {
-      type: "button", class: "card item" + (handoff.id === selected ? " selected" : "") + (unread(handoff) ? " unread" : ""),
-      "data-handoff": handoff.id, "data-kind": kind, "aria-pressed": String(handoff.id === selected),
-      onclick: () => select(handoff.id),
+    const open = element("button", {
+      type: "button", class: "item-open", "aria-pressed": String(handoff.id === selected), onclick: () => select(handoff.id),
     },
       element("span", { class: "item-head" },
         element("span", { class: "pill kind-" + kind }, kind), " ",
@@ -60,7 +67,54 @@
         unread(handoff) ? element("span", { class: "dot", title: "unread", "aria-label": "unread" }) : ""),
       element("span", { class: "last" }, last ? `${last.role === "agent" ? (last.author || "agent") : last.role}: ${last.text}` : handoff.reason),
       actions.length ? element("span", { class: "chips" }, ...actions) : element("span", { class: "muted small" }, "no actions run · " + handoff.reason));
+    const node = element("article", {
+      class: "card item" + (handoff.id === selected ? " selected" : "") + (unread(handoff) ? " unread" : ""),
+      "data-handoff": handoff.id, "data-kind": kind,
+    }, open);
+    if (handoff.kind === "approval" && handoff.approval) node.append(approvalBox(handoff, false));
     return node;
+  }
+
+  function approvalBox(handoff, full) {
+    // The parked request exactly as it will be sent (redacted), and the decision on it.
+    const approval = handoff.approval;
+    const box = element("div", { class: "approval" },
+      element("span", { class: "small" }, element("strong", {}, approval.action), approval.reason ? " · " + approval.reason : ""),
+      element("div", { class: "run", "data-parked": "" }, preview(approval.request)));
+    if (full && approval.request_hash) box.append(element("p", { class: "muted small" }, "request sha256 " + approval.request_hash));
+    const note = element("p", { class: "status-line", role: "status", "aria-live": "polite" });
+    if (approval.status !== "pending") {
+      note.textContent = `${approval.status} by ${approval.decided_by || "a teammate"}` + (approval.decision_reason ? `: ${approval.decision_reason}` : "");
+      box.append(note);
+      return box;
+    }
+    const reason = element("input", { name: "reject-reason", placeholder: "Reason, told to the customer", "aria-label": "reason for rejecting" });
+    const approve = element("button", { type: "button", class: "primary", onclick: () => decide("approve", { agent: agentInput.value }) }, "Approve");
+    const reject = element("button", { type: "button", onclick: () => {
+      if (!reason.value.trim()) { say("Write the reason the customer will read, then Reject.", true); reason.focus(); return; }
+      decide("reject", { agent: agentInput.value, reason: reason.value.trim() });
+    } }, "Reject");
+    box.append(element("p", { class: "buttons" }, approve, reject), reason, note);
+    return box;
+
+    function say(text, bad) {
+      note.textContent = text;
+      note.className = "status-line" + (bad ? " error" : "");
+    }
+
+    async function decide(verb, body) {
+      approve.disabled = reject.disabled = true;
+      try {
+        const done = await api("POST", `/v1/handoffs/${encodeURIComponent(handoff.id)}/${verb}`, body);
+        say(verb === "approve" ? "Approved and sent. The customer was told: " + done.replies.join(" ") : "Rejected; the customer was told why.", false);
+      } catch (error) {
+        say(error.message, true);
+        approve.disabled = reject.disabled = false;
+        return;
+      }
+      await refresh();
+      if (selected === handoff.id) await show(handoff.id);
+    }
   }
 
   function outcomeClass(outcome) {
@@ -110,6 +164,7 @@
       facts: element("div", { class: "run" }),
       reply: element("textarea", { rows: "3", placeholder: "Reply to the customer", name: "reply", "aria-label": "reply to the customer" }),
       note: element("p", { class: "status-line", role: "status", "aria-live": "polite" }),
+      approval: element("div", {}),
     };
     parts.claim = element("button", { type: "button", onclick: () => act("claim", { agent: agentInput.value }, "Claimed.") }, "Claim");
     parts.send = element("button", { type: "button", class: "primary", onclick: () => {
@@ -120,6 +175,7 @@
     parts.resolve = element("button", { type: "button", onclick: () => act("resolve", {}, "Resolved: the bot answers this customer again.") }, "Resolve");
     detail.replaceChildren(element("div", { class: "card" },
       parts.title, parts.meta,
+      parts.approval,
       element("h4", {}, "Conversation"), parts.thread,
       element("h4", {}, "Actions already taken"), parts.runs,
       element("h4", {}, "Slots and identity"), parts.facts,
@@ -158,7 +214,8 @@
     if (!pane || pane.id !== id) pane = build(id);
     const conversation = handoff.conversation;
     const packet = handoff.packet || {};
-    pane.title.textContent = `${handoff.kind || "handoff"}: ${handoff.reason}`;
+    pane.title.textContent = handoff.kind === "approval" && handoff.approval
+      ? `approval: ${handoff.approval.action}` : `handoff: ${handoff.reason}`;
     pane.meta.textContent = `status ${handoff.status}` + (handoff.assignee ? `, claimed by ${handoff.assignee}` : "") + ` · opened ${age(handoff.created_at)}`;
     pane.thread.replaceChildren(...conversation.transcript.map((message) => {
       const who = message.role === "agent" ? (message.author || "agent") : message.role;
@@ -171,9 +228,12 @@
     }) : [element("p", { class: "muted" }, "No actions were run.")]));
     pane.facts.textContent = "slots " + JSON.stringify(packet.slots || conversation.slots || {}, null, 1) + "\nidentity " + JSON.stringify(packet.identity || {}, null, 1);
     const resolved = handoff.status === "resolved";
+    pane.approval.replaceChildren(...(handoff.kind === "approval" && handoff.approval
+      ? [element("h4", {}, pendingApproval(handoff) ? "Waiting for your approval" : "Approval"), approvalBox(handoff, true)] : []));
     pane.claim.disabled = handoff.status !== "open";
     pane.send.disabled = resolved;
-    pane.resolve.disabled = resolved;
+    pane.resolve.disabled = resolved || pendingApproval(handoff); // decide it first
+    pane.resolve.title = pendingApproval(handoff) ? "Approve or reject first" : "";
     pane.reply.disabled = resolved;
     if (resolved && !pane.note.textContent) pane.note.textContent = "Resolved: nothing more to send here.";
   }
