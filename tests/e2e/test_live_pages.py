@@ -78,6 +78,15 @@ def watch(page: Any) -> dict[str, list[str]]:
     return seen
 
 
+def open_chat(context: Any, url: str) -> tuple[Any, dict[str, list[str]]]:
+    """The chat page signed in as Dana, ready, and what it must not do."""
+    chat = context.new_page()
+    problems = watch(chat)
+    chat.goto(f"{url}/#identity={identity_token(DANA, expires_in=3600)}")
+    chat.wait_for_selector("body[data-ready=true]")
+    return chat, problems
+
+
 def say(page: Any, text: str) -> None:
     page.fill("input[name=message]", text)
     page.press("input[name=message]", "Enter")
@@ -113,13 +122,9 @@ def test_reload_mid_confirmation_keeps_the_buttons_and_who_is_signed_in(project:
 
 
 def test_inbox_and_chat_update_live_across_two_replicas(project: Path, browser, shots: Path) -> None:
-    token = identity_token(DANA, expires_in=3600)
     with serving(project) as one, serving(project) as two:
         context = browser.new_context(viewport={"width": 1100, "height": 800})
-        chat = context.new_page()
-        chat_problems = watch(chat)
-        chat.goto(f"{one.url}/#identity={token}")
-        chat.wait_for_selector("body[data-ready=true]")
+        chat, chat_problems = open_chat(context, one.url)
         say(chat, "show me the usage of proj_8f2k1")
         chat.wait_for_selector(".bubble.bot >> text=made 812345 requests")
         say(chat, "I want to talk to a human")
@@ -200,13 +205,9 @@ def test_an_approval_from_request_to_customer_reply_with_no_reload(tmp_path: Pat
 
     upstream.default = Reply(200, {})
     config = approval_project(tmp_path, upstream.url)
-    token = identity_token(DANA, expires_in=3600)
     with serving(config) as one, serving(config) as two:
         context = browser.new_context(viewport={"width": 1100, "height": 800})
-        chat = context.new_page()
-        problems = watch(chat)
-        chat.goto(f"{one.url}/#identity={token}")
-        chat.wait_for_selector("body[data-ready=true]")
+        chat, problems = open_chat(context, one.url)
         say(chat, "extend my trial by 48 hours")
         chat.click("button[data-choice=Yes]")
         chat.wait_for_selector("#handoff >> text=A teammate is reviewing your request")
@@ -243,3 +244,32 @@ def test_an_approval_from_request_to_customer_reply_with_no_reload(tmp_path: Pat
         context.close()
     assert len(sent) == 1  # approved once, rejected sent nothing
     assert problems == problems_inbox == {"dialogs": [], "failed": []}
+
+
+def test_inbox_falls_back_to_the_long_poll_when_a_proxy_holds_the_stream_back(project: Path, browser) -> None:
+    # A buffering proxy sends nothing of a stream until it ends: here the browser's requests for
+    # text/event-stream are held unanswered, and every other request goes through.
+    held: list[str] = []
+
+    def hold_streams(route: Any) -> None:
+        if "text/event-stream" in route.request.headers.get("accept", ""):
+            held.append(route.request.url)  # never answered, as behind such a proxy
+            return
+        route.continue_()
+
+    with serving(project) as served:
+        context = browser.new_context(viewport=DESKTOP)
+        chat, _ = open_chat(context, served.url)
+        say(chat, "I want to talk to a human")
+        chat.wait_for_selector("#handoff:not([hidden])")
+        inbox = context.new_page()
+        inbox.route("**/v1/events*", hold_streams)
+        polls: list[str] = []
+        inbox.on("request", lambda request: "wait=25" in request.url and polls.append(request.url))
+        inbox.goto(served.url + "/inbox")
+        inbox.click(".item")
+        inbox.wait_for_selector("#detail .bubble.customer")
+        say(chat, "hello? anyone there?")
+        inbox.wait_for_selector("#detail .bubble.customer >> text=hello? anyone there?")
+        context.close()
+    assert held and polls  # the stream was tried, then the long poll brought the message

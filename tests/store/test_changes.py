@@ -4,7 +4,7 @@ stores on one database stand for two replicas."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, insert
+from sqlalchemy import insert
 
 from chatgw.store import open_store
 from chatgw.store.changes import HOLE_SPAN, OVERLAP_SECONDS, Cursor, changes, current
@@ -22,6 +22,14 @@ def handoff(store, cid: str, hid: str, now: float) -> None:
         connection.execute(insert(handoffs).values(
             id=hid, conversation_id=cid, status="open", reason="customer_asked", packet={}, assignee=None,
             created_at=now, updated_at=now,
+        ))
+
+
+def message_with_id(store, id: int, role: str = "customer") -> None:
+    """A message row with the id a concurrent insert would have been handed."""
+    with store.engine.begin() as connection:
+        connection.execute(insert(messages).values(
+            id=id, conversation_id="c1", role=role, text="hello", out_of_scope=0, delivered=1, at=1001.0,
         ))
 
 
@@ -57,18 +65,10 @@ def test_changes_catch_a_message_committed_after_a_higher_id_was_read(store_url:
     try:
         conversation(store, "c1")
         cursor = current(store)
-        with store.engine.begin() as connection:
-            connection.execute(insert(messages).values(
-                id=cursor.message + 3, conversation_id="c1", role="customer", text="later id, first commit",
-                out_of_scope=0, delivered=1, at=1001.0,
-            ))
+        message_with_id(store, cursor.message + 3)  # a later id, committed first
         found, cursor = changes(store, cursor)
         assert [c.data["id"] for c in found] == [cursor.message] and len(cursor.holes) == 2
-        with store.engine.begin() as connection:
-            connection.execute(insert(messages).values(
-                id=cursor.message - 1, conversation_id="c1", role="agent", text="earlier id, late commit",
-                out_of_scope=0, delivered=0, at=1001.0,
-            ))
+        message_with_id(store, cursor.message - 1, "agent")  # an earlier id, committed late
         found, cursor = changes(store, cursor)
         assert [c.data["role"] for c in found] == ["agent"] and len(cursor.holes) == 1
         assert changes(store, cursor)[0] == []
@@ -81,16 +81,10 @@ def test_changes_give_up_holes_further_back_than_the_span(store_url: str) -> Non
     try:
         conversation(store, "c1")
         start = current(store)
-        with store.engine.begin() as connection:
-            connection.execute(insert(messages).values(
-                id=start.message + HOLE_SPAN * 3, conversation_id="c1", role="customer", text="far", out_of_scope=0,
-                delivered=1, at=1001.0,
-            ))
+        message_with_id(store, start.message + HOLE_SPAN * 3)
         _, cursor = changes(store, start)
         assert 0 < len(cursor.holes) <= HOLE_SPAN
         assert min(cursor.holes) > cursor.message - HOLE_SPAN
-        with store.engine.begin() as connection:
-            connection.execute(delete(messages))
     finally:
         store.close()
 

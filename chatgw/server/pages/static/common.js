@@ -97,9 +97,9 @@ const chatgw = (() => {
       clearTimeout(watchdog);
     }
 
-    async function pollOnce() {
+    async function pollOnce(wait = 25) {
       try {
-        const query = "?wait=25" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
+        const query = "?wait=" + wait + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
         const data = await api("GET", path + query, undefined, token);
         cursor = data.cursor;
         if (data.events.length) onEvents(data.events);
@@ -110,6 +110,10 @@ const chatgw = (() => {
     }
 
     (async () => {
+      // The cursor first, so that whatever happens while a stream stays silent is still read
+      // by the poll after it; and one catch-up for what happened before the cursor was taken.
+      while (cursor === null) await pollOnce(0);
+      onEvents([]);
       for (;;) {
         if (polling) await pollOnce();
         else { await streamOnce(); if (!polling) await pause(RETRY_MS); }
