@@ -241,7 +241,12 @@ def test_an_approval_from_request_to_customer_reply_with_no_reload(tmp_path: Pat
         inbox.click(f"{card} button:has-text('Reject')")
         chat.wait_for_selector(".bubble.bot >> text=Trials stop at 48 hours in total.")
         sent = extensions(upstream)
+        insights = context.new_page()
+        insights.goto(f"{two.url}/insights#token={OPERATOR_TOKEN}")
+        insights.wait_for_selector("tr[data-approvals=extend_trial]")
+        counted = insights.inner_text("tr[data-approvals=extend_trial]").split()
         context.close()
+    assert counted[:5] == ["extend_trial", "2", "1", "1", "0"]
     assert len(sent) == 1  # approved once, rejected sent nothing
     assert problems == problems_inbox == {"dialogs": [], "failed": []}
 

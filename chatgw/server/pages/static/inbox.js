@@ -16,6 +16,7 @@
   const READ_KEY = "chatgw.inbox.read";
   const read = JSON.parse(localStorage.getItem(READ_KEY) || "{}");
   let selected = null, handoffs = [], pane = null;
+  const decided = {}; // handoff id -> what deciding it answered
 
   function markRead(handoff) {
     const at = (handoff.last_message && handoff.last_message.at) || handoff.created_at;
@@ -84,7 +85,8 @@
     if (full && approval.request_hash) box.append(element("p", { class: "muted small" }, "request sha256 " + approval.request_hash));
     const note = element("p", { class: "status-line", role: "status", "aria-live": "polite" });
     if (approval.status !== "pending") {
-      note.textContent = `${approval.status} by ${approval.decided_by || "a teammate"}` + (approval.decision_reason ? `: ${approval.decision_reason}` : "");
+      // What this agent's decision answered, while the page lasts; else who decided, and why.
+      note.textContent = decided[handoff.id] || `${approval.status} by ${approval.decided_by || "a teammate"}` + (approval.decision_reason ? `: ${approval.decision_reason}` : "");
       box.append(note);
       return box;
     }
@@ -106,7 +108,9 @@
       approve.disabled = reject.disabled = true;
       try {
         const done = await api("POST", `/v1/handoffs/${encodeURIComponent(handoff.id)}/${verb}`, body);
-        say(verb === "approve" ? "Approved and sent. The customer was told: " + done.replies.join(" ") : "Rejected; the customer was told why.", false);
+        decided[handoff.id] = verb === "approve"
+          ? "Approved and sent. The customer was told: " + done.replies.join(" ") : "Rejected; the customer was told why.";
+        say(decided[handoff.id], false);
       } catch (error) {
         say(error.message, true);
         approve.disabled = reject.disabled = false;

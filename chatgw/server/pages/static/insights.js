@@ -74,6 +74,23 @@
     return element("div", { class: "chart" }, chart, legend);
   }
 
+  function seconds(value) {
+    if (value === null || value === undefined) return "–";
+    return value < 90 ? Math.round(value) + " s" : value < 5400 ? Math.round(value / 60) + " min" : Math.round(value / 3600) + " h";
+  }
+
+  function approvalTable(rows) {
+    // Per action: asked, decided how, and how long a customer waited for the decision.
+    const columns = ["requested", "approved", "rejected", "pending", "p50 wait", "p95 wait"];
+    const table = element("table", { class: "stack" }, element("tr", {}, element("th", {}, "action"), ...columns.map((h) => element("th", { class: "n" }, h))));
+    for (const a of [...rows].sort((x, y) => y.requested - x.requested || x.action.localeCompare(y.action))) {
+      table.append(element("tr", { "data-approvals": a.action }, element("td", {}, a.action),
+        ...[a.requested, a.approved, a.rejected, a.pending, seconds(a.p50_decision_s), seconds(a.p95_decision_s)]
+          .map((v, i) => element("td", { class: "n", "data-label": columns[i] }, v))));
+    }
+    return table;
+  }
+
   async function load() {
     let data;
     try {
@@ -101,10 +118,12 @@
     for (const t of data.top_tags) tags.append(element("tr", {}, element("td", {}, t.tag), element("td", { class: "n" }, t.conversations)));
     const unmet = element("table", {}, element("tr", {}, element("th", {}, "what customers asked that no action covers"), element("th", { class: "n" }, "times")));
     for (const o of data.out_of_scope) unmet.append(element("tr", {}, element("td", {}, o.message), element("td", { class: "n" }, o.count)));
+    const approvals = data.approvals && data.approvals.length ? approvalTable(data.approvals) : null;
     const trend = data.daily && data.daily.length ? trendChart(data.daily) : element("p", { class: "muted" }, "No days in this period.");
     document.getElementById("body").replaceChildren(figures,
       element("div", { class: "card" }, element("h3", {}, "Day by day"), trend),
       element("div", { class: "card", style: "margin-top:1rem" }, element("h3", {}, "Most requested actions"), actions.length ? barChart(actions) : element("p", { class: "muted" }, "No actions yet."), table),
+      approvals ? element("div", { class: "card", style: "margin-top:1rem" }, element("h3", {}, "Approvals"), approvals) : "",
       element("div", { class: "grid2" }, element("div", { class: "card" }, element("h3", {}, "Top tags"), tags),
         element("div", { class: "card" }, element("h3", {}, "Top unmet requests"), unmet)));
     document.body.dataset.ready = "true";
