@@ -21,7 +21,9 @@ LAUNCH_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in this thread
+# while it is open, and tests elsewhere call asyncio.run().
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     required = bool(os.environ.get("CHATGW_REQUIRE_BROWSER"))
     if CHROMIUM is None:
