@@ -17,6 +17,7 @@ from typing import Literal
 
 from chatgw.compiler.plans import ActionPlan, ProjectPlan
 from chatgw.engine import phrases
+from chatgw.engine.state import ConversationState
 from chatgw.nlu.acts import is_fragment, is_question
 from chatgw.nlu.intents import IntentMatch
 
@@ -103,6 +104,16 @@ def pick(project: ProjectPlan, choices: tuple[str, ...], message: str, match: In
     if match is not None and match.name in choices and match.confidence >= match.threshold:
         return choices.index(match.name)
     return None
+
+
+def standing(project: ProjectPlan, state: ConversationState) -> tuple[str, ...]:
+    """The buttons the last reply left standing, read from the state alone: what a page that
+    reloads shows again under the transcript (the turn that offered them gave the same)."""
+    if state.status == "confirming" or (state.status == "collecting" and state.offered is not None):
+        return YES_NO
+    if state.status == "idle" and state.choices:
+        return labels(project, state.choices)
+    return ()
 
 
 def _not_a_request(action: ActionPlan, message: str) -> bool:

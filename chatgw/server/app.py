@@ -23,7 +23,7 @@ from chatgw.server.limits import BodyLimit
 from chatgw.server.logging import event, get_logger
 from chatgw.server.metrics import Metrics
 from chatgw.server.pages import mount_pages
-from chatgw.server.routes import chat, health, inbox, insights
+from chatgw.server.routes import chat, events, health, inbox, insights
 from chatgw.server.webhook import OutboxWorker
 from chatgw.store import Store, open_store
 
@@ -90,7 +90,7 @@ def create_app(
     # Outermost last: Guard catches what BodyLimit or the app let through.
     app.add_middleware(BodyLimit, limit=lambda: gateway.plans.project.server.max_body_bytes)
     app.add_middleware(errors.Guard, metrics=metrics)
-    for module in (chat, inbox, insights, health):
+    for module in (chat, events, inbox, insights, health):
         app.include_router(module.router)
     mcp = mount_mcp(app, gateway)
     mount_pages(app)

@@ -28,6 +28,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from chatgw.server.logging import event, get_logger
 from chatgw.server.metrics import Metrics
 
+# The database is away (down, restarting, unreachable, out of connections): worth a retry.
+STORE_AWAY = (OperationalError, InterfaceError, PoolTimeout)
+
 _CODES = {
     400: "bad_request",
     401: "unauthorized",

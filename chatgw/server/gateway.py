@@ -22,6 +22,7 @@ from chatgw.compiler import load_project
 from chatgw.compiler.plans import ProjectPlan
 from chatgw.engine import ActionRun, ConversationState, Engine, RunStart, RunStatus, TurnResult
 from chatgw.engine.approval import Parked
+from chatgw.engine.clarify import standing
 from chatgw.engine.engine import new_conversation_id
 from chatgw.errors import ChatgwError, CompileError
 from chatgw.runtime import Sender
@@ -335,9 +336,13 @@ class Gateway:
         if conversation is None:
             raise ApiError(404, "conversation_not_found", "no conversation with that id")
         state = conversation.state
+        pending = self.store.open_handoff(conversation_id)
         return {
             "conversation_id": conversation.id,
             "state": conversation.status,
+            # What a page needs to stand where the conversation stands after a reload.
+            "choices": list(standing(self.plans.project, ConversationState.from_dict(state))),
+            "handoff": None if pending is None else pending.as_dict(packet=False),
             "outcome": conversation.outcome,
             "handed_off": conversation.handed_off,
             "slots": dict(state.get("slots") or {}),

@@ -20,13 +20,20 @@ PAGES = Path(__file__).parent / "pages"
 
 
 def mount_pages(app: FastAPI) -> None:
-    """Serve `/`, `/inbox`, `/insights` and `/static/*`."""
+    """Serve `/`, `/inbox`, `/insights`, `/favicon.ico` and `/static/*`."""
     router = APIRouter(include_in_schema=False)
     router.add_api_route("/", _page("chat"), methods=["GET"])
     for route, name in (("/inbox", "inbox"), ("/insights", "insights")):
         router.add_api_route(route, _page(name), methods=["GET"], dependencies=[Depends(operator_page)])
+    # Browsers ask for /favicon.ico whatever the page links: answer it rather than 404.
+    router.add_api_route("/favicon.ico", _favicon, methods=["GET"])
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=PAGES / "static"), name="static")
+
+
+async def _favicon() -> FileResponse:
+    return FileResponse(PAGES / "static" / "favicon.svg", media_type="image/svg+xml",
+                        headers={"Cache-Control": "max-age=86400"})
 
 
 def _page(name: str):  # type: ignore[no-untyped-def]

@@ -91,7 +91,8 @@ def insights(store: Store, *, since: str, now: float, top: int = 10) -> dict[str
         "since": since,
         "from": cutoff,
         "to": now,
-        "actions": [{"action": name, **actions[name]} for name in sorted(actions)],
+        # Most requested first; ties by name, so the order is stable.
+        "actions": [{"action": name, **actions[name]} for name in sorted(actions, key=lambda a: (-actions[a]["requests"], a))],
         "conversations": total,
         "resolved_without_human": deflected,
         "handed_off": handed,

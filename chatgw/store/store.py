@@ -375,7 +375,7 @@ class Store:
     def open_handoff(self, conversation_id: str) -> Handoff | None:
         """The conversation's handoff that is not resolved yet, if any."""
         query = (
-            select(handoffs)
+            _HANDOFFS
             .where(and_(handoffs.c.conversation_id == conversation_id, handoffs.c.status != "resolved"))
             .order_by(handoffs.c.created_at.desc())
         )

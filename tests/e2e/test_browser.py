@@ -2,16 +2,15 @@
 human, claim and reply in the inbox, see the reply in the chat, and the counts in insights.
 
 Runs against `chatgw demo`'s two apps (the Acme API and the gateway) on loopback. Needs
-Debian's chromium and Playwright; `.ci/run` installs both and sets CHATGW_REQUIRE_BROWSER=1
-so that a missing browser fails CI instead of skipping. CHATGW_SCREENSHOTS=1 writes the
-screenshots the README shows to docs/img/.
+Debian's chromium and Playwright (tests/e2e/conftest.py). CHATGW_SCREENSHOTS=1 writes the
+insights screenshot the README shows to docs/img/ (test_live_pages.py writes the chat and
+the inbox).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import socket
 import threading
 from pathlib import Path
@@ -21,20 +20,6 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-playwright_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CHATGW_REQUIRE_BROWSER") else None
-if playwright_api is None:
-    import playwright.sync_api as playwright_api  # type: ignore[no-redef]
-
-if CHROMIUM is None:
-    if os.environ.get("CHATGW_REQUIRE_BROWSER"):
-        raise RuntimeError("chromium is not installed: apt-get install chromium")
-    pytest.skip("chromium is not installed", allow_module_level=True)
-
-LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 def _free_port() -> int:
@@ -94,22 +79,7 @@ def _wait(condition, limit: int = 3000) -> None:  # type: ignore[no-untyped-def]
     raise AssertionError("condition not reached")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
-
-
-def _shots(tmp_path: Path) -> Path:
-    folder = ROOT / "docs" / "img" if os.environ.get("CHATGW_SCREENSHOTS") else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def test_pages_run_an_action_hand_over_and_show_the_human_reply_and_the_counts(demo, browser, tmp_path):
-    shots = _shots(tmp_path)
+def test_pages_run_an_action_hand_over_and_show_the_human_reply_and_the_counts(demo, browser, shots):
     context = browser.new_context(viewport={"width": 1100, "height": 760})
     chat = context.new_page()
     chat.goto(demo + "/")
@@ -141,11 +111,9 @@ def test_pages_run_an_action_hand_over_and_show_the_human_reply_and_the_counts(d
     inbox.fill("textarea[name=reply]", "Hi, Sam here. I checked: the new key is active and the old one is revoked.")
     inbox.click("button:has-text('Send reply')")
     inbox.wait_for_selector(".bubble.agent >> text=Sam here")
-    inbox.screenshot(path=str(shots / "inbox.png"), full_page=True)
 
     # The human's reply appears in the customer's chat.
     chat.wait_for_selector(".bubble.agent >> text=Sam here", timeout=15000)
-    chat.screenshot(path=str(shots / "chat.png"))
 
     # Two more conversations over the API: one resolved by an action, one nothing covers.
     token = httpx.get(demo + "/demo/identity").json()["identity_token"]

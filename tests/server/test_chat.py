@@ -234,3 +234,40 @@ def test_health_ready_and_metrics(tmp_path: Path, upstream) -> None:
     assert 'chatgw_turns_total{state="idle"} 1.0' in metrics
     assert 'chatgw_actions_total{action="show_usage",outcome="ok"} 1.0' in metrics
     assert "chatgw_upstream_latency_seconds_count" in metrics
+
+
+def test_conversation_read_back_keeps_the_standing_buttons_and_the_open_handoff(tmp_path: Path, upstream) -> None:
+    # What a reloaded chat page reads: the pending confirmation's Yes/No, then who is on it.
+    config = write_project(tmp_path, upstream.url)
+    token = identity_token({"sub": "u1"})
+    auth = {"Authorization": f"Bearer {token}"}
+    with running(build_app(config)) as url, httpx.Client(base_url=url) as client:
+        cid = chat(client, "reset my api key", identity_token=token).json()["conversation_id"]
+        asking = client.get(f"/v1/conversations/{cid}", headers=auth).json()
+        confirming = chat(client, "proj_ab12c", cid, identity_token=token).json()
+        pending = client.get(f"/v1/conversations/{cid}", headers=auth).json()
+        chat(client, "no", cid, identity_token=token)
+        declined = client.get(f"/v1/conversations/{cid}", headers=auth).json()
+        chat(client, "I want to talk to a human", cid, identity_token=token)
+        handed = client.get(f"/v1/conversations/{cid}", headers=auth).json()
+        client.post(f"/v1/handoffs/{handed['handoff']['id']}/resolve")
+        resolved = client.get(f"/v1/conversations/{cid}", headers=auth).json()
+    assert asking["choices"] == [] and asking["handoff"] is None
+    assert pending["choices"] == confirming["choices"] == ["Yes", "No"]
+    assert pending["transcript"][-1]["text"] == confirming["replies"][-1]  # the question the buttons answer
+    assert declined["choices"] == []
+    assert handed["handoff"]["status"] == "open" and handed["handoff"]["reason"] == "customer_asked"
+    assert "packet" not in handed["handoff"]
+    assert resolved["handoff"] is None and resolved["state"] == "idle"
+
+
+def test_conversation_read_back_during_an_approval_names_its_kind(tmp_path: Path, upstream) -> None:
+    from tests.server.approving import Customer, approval_project
+
+    config = approval_project(tmp_path, upstream.url)
+    with running(build_app(config)) as url, httpx.Client(base_url=url) as client:
+        customer = Customer(client)
+        customer.ask_for_approval()
+        found = client.get(f"/v1/conversations/{customer.cid}", headers={"Authorization": f"Bearer {customer.token}"})
+    assert found.status_code == 200, found.text
+    assert found.json()["handoff"]["kind"] == "approval" and found.json()["handoff"]["approval"]["status"] == "pending"

@@ -121,3 +121,22 @@ def test_webhook_down_then_up_loses_nothing(tmp_path: Path, upstream) -> None:
         expected = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), request.body, hashlib.sha256).hexdigest()
         assert request.headers["x-chatgw-signature"] == expected
         assert WEBHOOK_SECRET.encode() not in request.body and IDENTITY_SECRET.encode() not in request.body
+
+
+def test_inbox_list_cards_carry_the_customer_the_last_message_and_the_actions(tmp_path: Path, upstream) -> None:
+    config = write_project(tmp_path, upstream.url)
+    token = identity_token({"sub": "u7", "name": "Dana Demo", "customer_id": "cus_7", "plan": "pro"})
+    with running(build_app(config)) as url, httpx.Client(base_url=url) as client:
+        cid = say(client, "show me the usage of proj_8f2k1", token=token)["conversation_id"]
+        say(client, "I want to talk to a human", cid, token)
+        anonymous = say(client, "can I talk to a person")["conversation_id"]
+        say(client, "x" * 500, anonymous)
+        cards = {h["conversation_id"]: h for h in client.get("/v1/handoffs").json()["handoffs"]}
+        favicon = client.get("/favicon.ico")
+    card, other = cards[cid], cards[anonymous]
+    assert card["customer"] == {"name": "Dana Demo", "customer_id": "cus_7", "sub": "u7"}  # never other claims
+    assert card["last_message"]["role"] == "customer" and card["last_message"]["text"] == "I want to talk to a human"
+    assert card["actions"] == [{"action": "show_usage", "outcome": "ok", "status": 200}]
+    assert other["customer"] == {} and other["actions"] == []
+    assert len(other["last_message"]["text"]) == 200 and other["last_message"]["text"].endswith("…")
+    assert favicon.status_code == 200 and favicon.headers["content-type"].startswith("image/svg+xml")

@@ -1,4 +1,5 @@
-"""What every route needs: the gateway, and the operator check for the inbox and insights."""
+"""What every route needs: the gateway, the operator check for the inbox and insights, and the
+customer-or-operator check for a conversation."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import Request
 
 from chatgw.server.errors import ApiError
 from chatgw.server.gateway import Gateway
+from chatgw.server.identity import IdentityError
 
 # Headers a proxy adds to say who its client is. Without an operator token, a request that
 # carries any of them came through something on this machine on behalf of someone else.
@@ -59,6 +61,32 @@ def check_operator(request: Request) -> None:
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
         raise ApiError(401, "operator_token_required", "send the operator token as Authorization: Bearer <token>",
                        headers={"WWW-Authenticate": "Bearer"})
+
+
+def owner_or_operator(request: Request, gw: Gateway, owner: str | None) -> None:
+    """Return when the request comes from `owner` or from the operator; raise otherwise."""
+    verifier = gw.plans.verifier
+    token = _bearer(request)
+    if token is None or not verifier.enabled or _is_operator_token(gw, token):
+        check_operator(request)
+        return
+    try:
+        claims = verifier.verify(token)
+    except IdentityError as error:
+        raise ApiError(401, "invalid_identity", str(error)) from None
+    if owner is None or verifier.subject(claims) != owner:
+        raise ApiError(403, "conversation_forbidden", "this conversation belongs to another identity")
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def _is_operator_token(gw: Gateway, token: str) -> bool:
+    operator = gw.plans.operator_token
+    return operator is not None and hmac.compare_digest(token.encode(), operator.encode())
 
 
 def _direct_loopback_only(request: Request) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Mapping
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,8 +11,12 @@ from chatgw.server import approvals
 from chatgw.server.gateway import Gateway
 from chatgw.server.routes._deps import gateway, operator
 from chatgw.server.routes._types import Text
+from chatgw.store.inbox import summaries
 
 router = APIRouter(dependencies=[Depends(operator)])
+
+# Claims that name a customer to a person; an inbox card shows those the identity has.
+CUSTOMER_CLAIMS = ("name", "email", "customer_id", "sub")
 
 
 class Claim(BaseModel):
@@ -39,8 +43,20 @@ class AgentMessage(BaseModel):
 async def handoffs(
     status: Literal["open", "claimed", "resolved"] | None = None, gw: Gateway = Depends(gateway)
 ) -> dict[str, Any]:
-    """Handoffs, newest first, optionally of one status."""
-    return {"handoffs": [h.as_dict(packet=False) for h in gw.store.handoffs(status)]}
+    """Handoffs, newest first, optionally of one status, each with what its card shows: the
+    customer, the conversation's last message and the actions taken."""
+    found = gw.store.handoffs(status)
+    summary = summaries(gw.store, (h.conversation_id for h in found))
+    return {"handoffs": [
+        {**h.as_dict(packet=False), "customer": customer(h.packet), **summary[h.conversation_id].as_dict()}
+        for h in found
+    ]}
+
+
+def customer(packet: Mapping[str, Any]) -> dict[str, Any]:
+    """Who the customer is, from the verified claims the handoff packet carries (none: anonymous)."""
+    claims = packet.get("identity") or {}
+    return {key: claims[key] for key in CUSTOMER_CLAIMS if isinstance(claims.get(key), (str, int))}
 
 
 @router.get("/v1/handoffs/{handoff_id}")
