@@ -112,10 +112,6 @@ class ActionPlan:
                 return slot
         return None
 
-    @property
-    def changes_state(self) -> bool:
-        return any(step.operation.changes_state for step in self.steps)
-
 
 @dataclass(frozen=True, slots=True)
 class AuthPlan:
