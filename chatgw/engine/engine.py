@@ -207,7 +207,7 @@ def _result(
         state=step.state.status,
         request=step.request,
         replies=tuple(step.replies),
-        tags=_tags(step.action, step.outcome),
+        tags=turn_tags(step.action, step.outcome),
         handoff=step.state.status == "handoff",
         choices=step.choices,
     )
@@ -222,7 +222,8 @@ def _result(
     )
 
 
-def _tags(action: ActionPlan | None, outcome: str | None) -> tuple[str, ...]:
+def turn_tags(action: ActionPlan | None, outcome: str | None) -> tuple[str, ...]:
+    """The tags a turn gives its conversation: the action's, its operations', the outcome."""
     tags: list[str] = []
     if action is not None:
         tags += [*action.tags, f"action:{action.name}", *action.operation_tags]

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from chatgw.compiler.plans import ActionPlan, ProjectPlan
 from chatgw.compiler.tools import ToolDefinition, pick_output, tool_definitions
 from chatgw.engine import ConversationState, Journal, approval, phrases, wording
+from chatgw.engine.engine import turn_tags
 from chatgw.engine.journal import RunGuard
 from chatgw.errors import ChatgwError
 from chatgw.mcp.arguments import CONFIRMATION, Arguments, ArgumentError, read_arguments
@@ -223,7 +224,7 @@ class ToolCalls:
         now = self._clock()
         status = result.data["status"]
         ending = {"done": "resolved", "failed": "failed", "handed_off": "handoff"}[status]
-        tags = tuple(dict.fromkeys([*action.tags, f"action:{action.name}", *action.operation_tags, f"outcome:{ending}", "channel:mcp"]))
+        tags = _tags(action, ending)
         requests = outcome.requests
         keyed = [step.request.idempotency_key for step in outcome.steps if step.request.idempotency_key]
         last = outcome.steps[-1] if outcome.steps else None
@@ -262,7 +263,7 @@ class ToolCalls:
             raise ToolCallError(f"{action.name} cannot build its request from these arguments. Nothing was sent.")
         now = self._clock()
         reply = approval.requested(parked.reason)
-        tags = tuple(dict.fromkeys([*action.tags, f"action:{action.name}", *action.operation_tags, "outcome:handoff", "channel:mcp"]))
+        tags = _tags(action, "handoff")
         message = _call_message(tool, checked)
         handoff = self._handoff(conversation, approval.REASON, message, reply, None, checked, caller, tags, now, parked)
         ended = replace(state.idle(), status="handoff", handoff_reason=approval.REASON, sequence=1)
@@ -301,6 +302,11 @@ class ToolCalls:
         webhook = self.project.handoff.webhook
         payload = json.dumps(packet, sort_keys=True, separators=(",", ":"), default=str)
         return NewHandoff(handoff_id, reason, packet, ((webhook, payload),) if webhook else (), pending)
+
+
+def _tags(action: ActionPlan, ending: str) -> tuple[str, ...]:
+    """A chat turn's tags for the same action and outcome, and the channel."""
+    return tuple(dict.fromkeys((*turn_tags(action, ending), "channel:mcp")))
 
 
 def _call_message(tool: ToolDefinition, checked: Arguments) -> str:
