@@ -12,13 +12,14 @@ from typing import Any, Callable, Iterable, Mapping
 from rich.console import Console
 from rich.text import Text
 
-from chatgw.cli.try_ import FIRST_CONVERSATION, OutputFormat
+from chatgw.cli._common import TextOrJson
+from chatgw.cli.try_ import FIRST_CONVERSATION
 from chatgw.compiler.plans import ProjectPlan
 from chatgw.engine import ActionRun, ConversationState, Engine, Turn, TurnResult
 from chatgw.runtime import DryRunSender, HttpSender, MockSender, Sender
 
 
-async def session(project: ProjectPlan, mode: str, identity: Mapping[str, Any], output: OutputFormat) -> int:
+async def session(project: ProjectPlan, mode: str, identity: Mapping[str, Any], output: TextOrJson) -> int:
     async with AsyncExitStack() as stack:
         sender: Sender
         if mode == "live":
@@ -28,7 +29,7 @@ async def session(project: ProjectPlan, mode: str, identity: Mapping[str, Any], 
         else:
             sender = DryRunSender()
         engine = Engine(project, sender)
-        if output is OutputFormat.json:
+        if output is TextOrJson.json:
             return await json_lines(engine, sys.stdin, _write_line, identity, mode)
         console = Console(highlight=False, soft_wrap=True)
         await interactive(engine, console, identity, mode)

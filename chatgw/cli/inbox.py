@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from chatgw.cli import CONFIG_HELP, app
-from chatgw.cli._common import DEFAULT_CONFIG, EXIT_CANNOT_RUN, fail, load_or_fail, open_project_store, open_store_of, stderr
+from chatgw.cli._common import DEFAULT_CONFIG, EXIT_CANNOT_RUN, TextOrJson, fail, load_or_fail, open_project_store, open_store_of, stderr
 from chatgw.errors import ChatgwError
 
 if TYPE_CHECKING:
@@ -23,11 +23,6 @@ if TYPE_CHECKING:
     from chatgw.store import Handoff, Store
 
 DECISIONS = ("approve", "reject")
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 class Status(str, Enum):
@@ -46,7 +41,7 @@ def inbox(
     status: Optional[Status] = typer.Option(None, "--status", help="Only handoffs with this status."),
     agent: Optional[str] = typer.Option(None, "--agent", help="Who decides (approve, reject); default: $USER."),
     reason: Optional[str] = typer.Option(None, "--reason", help="What the customer is told (reject)."),
-    output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
+    output: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
 ) -> None:
     """The shared inbox in the terminal (reads the store named in the config)."""
     if handoff_id in DECISIONS:
@@ -64,9 +59,9 @@ def inbox(
         store.close()
 
 
-def _list(store: Store, status: str | None, output: OutputFormat) -> None:
+def _list(store: Store, status: str | None, output: TextOrJson) -> None:
     found = store.handoffs(status)
-    if output is OutputFormat.json:
+    if output is TextOrJson.json:
         sys.stdout.write(json.dumps({"handoffs": [h.as_dict(packet=False) for h in found]}, indent=2) + "\n")
         return
     table = Table(title="Handoffs")
@@ -82,7 +77,7 @@ def _list(store: Store, status: str | None, output: OutputFormat) -> None:
 
 
 def _decide(
-    config: Path, decision: str, handoff_id: str | None, agent: str | None, reason: str | None, output: OutputFormat
+    config: Path, decision: str, handoff_id: str | None, agent: str | None, reason: str | None, output: TextOrJson
 ) -> None:
     """Approve (send the parked request, once) or reject an approval, as `POST /v1/handoffs/{id}/...` does."""
     import asyncio
@@ -101,7 +96,7 @@ def _decide(
         answer = asyncio.run(_decision(project, store, config, decision, handoff_id, agent, reason or ""))
     finally:
         store.close()
-    if output is OutputFormat.json:
+    if output is TextOrJson.json:
         sys.stdout.write(json.dumps(answer, indent=2, default=str) + "\n")
         return
     run = answer.get("action_run") or {}
@@ -135,13 +130,13 @@ async def _decision(
             fail(error)
 
 
-def _show(store: Store, handoff_id: str, output: OutputFormat) -> None:
+def _show(store: Store, handoff_id: str, output: TextOrJson) -> None:
     handoff = store.handoff(handoff_id)
     if handoff is None:
         stderr.print(f"chatgw: error: no handoff {handoff_id}; `chatgw inbox` lists them", markup=False)
         raise typer.Exit(EXIT_CANNOT_RUN)
     messages = store.messages(handoff.conversation_id)
-    if output is OutputFormat.json:
+    if output is TextOrJson.json:
         data = {**handoff.as_dict(), "transcript": [m.as_dict() for m in messages]}
         sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
         return

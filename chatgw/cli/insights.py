@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from enum import Enum
 from pathlib import Path
 from typing import Any, Callable
 
@@ -14,19 +13,14 @@ from rich.console import Console
 from rich.table import Table
 
 from chatgw.cli import CONFIG_HELP, app
-from chatgw.cli._common import DEFAULT_CONFIG, fail, open_project_store
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
+from chatgw.cli._common import DEFAULT_CONFIG, TextOrJson, fail, open_project_store
 
 
 @app.command()
 def insights(
     config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
     since: str = typer.Option("7d", "--since", help="Window: 7d, 24h, 30m, 2w."),
-    output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
+    output: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Per action requests, successes, failures, handoffs and latency; approvals; deflection; top tags; unmet asks."""
     store = open_project_store(config)
@@ -38,7 +32,7 @@ def insights(
         fail(str(error))
     finally:
         store.close()
-    if output is OutputFormat.json:
+    if output is TextOrJson.json:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return
     render(data, Console(highlight=False, soft_wrap=True))

@@ -6,14 +6,13 @@ import asyncio
 import json
 import sys
 from dataclasses import replace
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Optional
 
 import typer
 
 from chatgw.cli import CONFIG_HELP, app
-from chatgw.cli._common import DEFAULT_CONFIG, EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, fail, stderr
+from chatgw.cli._common import DEFAULT_CONFIG, EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, TextOrJson, fail, stderr
 from chatgw.compiler import compile_project
 from chatgw.compiler.diagnostics import Diagnostic
 from chatgw.compiler.formatters import shown_path
@@ -21,11 +20,6 @@ from chatgw.errors import ChatgwError
 
 if TYPE_CHECKING:
     from chatgw.testing import CaseResult, SuiteResult
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 @app.command("test")
@@ -41,7 +35,7 @@ def run_tests(
         None, "-k", metavar="TEXT", help="Only the conversations whose file::name contains TEXT."
     ),
     junit: Optional[Path] = typer.Option(None, "--junit", metavar="PATH", help="Also write JUnit XML to PATH."),
-    output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
+    output: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Run conversation tests against the compiled actions; nothing is sent to the real API."""
     # Imported here: the runner pulls in the engine, which other commands do not need.
@@ -68,7 +62,7 @@ def run_tests(
     if not selected:
         fail(f"no conversation matches -k {keyword!r} (of {len(cases)})")
 
-    text = output is OutputFormat.text
+    text = output is TextOrJson.text
     if text:
         unstubbed = "spec examples" if mock else "dry run"
         typer.echo(f"chatgw test: {plan.name}, {len(selected)} conversation(s); unstubbed requests: {unstubbed}")

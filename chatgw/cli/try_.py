@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from enum import Enum
 from pathlib import Path
 
 import typer
 
 from chatgw.cli import CONFIG_HELP, app
-from chatgw.cli._common import DEFAULT_CONFIG, EXIT_FINDINGS, EXIT_OK, fail
+from chatgw.cli._common import DEFAULT_CONFIG, EXIT_FINDINGS, EXIT_OK, TextOrJson, fail
 from chatgw.errors import ChatgwError
 
 FIRST_CONVERSATION = "try-1"
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 @app.command("try")
@@ -28,7 +22,7 @@ def try_(
     claims: list[str] = typer.Option(
         [], "--as", metavar="CLAIM=VALUE", help="An identity claim of the customer; repeatable."
     ),
-    output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
+    output: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Chat as a customer. Dry run by default: shows the request that would be sent."""
     if mock and live:
