@@ -271,6 +271,7 @@ def _wrk(url: str, kind: str, count: int, concurrency: int, seconds: float) -> F
     any answer but a 2xx fails the run, and each chat answer is checked by the server's
     status only, since wrk's Lua checks would cost it CPU."""
     threads = 1  # one thread of C is far cheaper than the gateway; it leaves the cores to it
+    seconds = max(1, round(seconds))  # wrk takes whole seconds only ("1.6s" prints its usage)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT if kind == "chat" else WRK_GET_SCRIPT)
     try:
