@@ -6,8 +6,9 @@ so two racing requests can never both run a turn (and its action) on the same st
 
 A chat turn is the hot path: its statements are built once, below, with bound parameters,
 so each execution reuses SQLAlchemy's compiled form instead of building and hashing a new
-statement; and it costs two transactions (lease and read; write and release), or one for
-the first turn of a conversation.
+statement, and its writes run as that compiled SQL (`_prepared.py`); it costs two
+transactions (lease and read, one UPDATE ... RETURNING and the human replies not yet shown;
+write and release), or one for the first turn of a conversation.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from chatgw.store import migrations
 from chatgw.store._db import connect, create_schema
+from chatgw.store._prepared import Prepared
 from chatgw.store.records import (
     Approval,
     Conversation,
@@ -43,6 +45,7 @@ _c, _m = conversations.c, messages.c
 _FREE = or_(_c.busy_until.is_(None), _c.busy_until < bindparam("_now"))
 _LEASE = update(conversations).where(_c.id == bindparam("_id"), _FREE)
 _LEASE_OWN = _LEASE.where(_c.subject.is_not_distinct_from(bindparam("_subject")))
+_LEASE_OWN_READ = _LEASE_OWN.returning(*conversations.c)  # the row as the lease leaves it
 _CONVERSATION = select(conversations).where(_c.id == bindparam("_id"))
 _AGENT_MESSAGES = (
     select(messages)
@@ -92,6 +95,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._prepared = Prepared(engine.dialect)  # the turn's writes, compiled once
 
     def close(self) -> None:
         self.engine.dispose()
@@ -142,11 +146,16 @@ class Store:
         another turn holds it (`get_conversation` tells which).
         """
         lease = now + lease_seconds
+        values = {"_id": id, "_subject": subject, "_now": now, "busy_until": lease}
         with self.engine.begin() as connection:
-            result = connection.execute(_LEASE_OWN, {"_id": id, "_subject": subject, "_now": now, "busy_until": lease})
-            if result.rowcount != 1:
-                return None
-            row = connection.execute(_CONVERSATION, {"_id": id}).one()
+            if self.engine.dialect.update_returning:  # PostgreSQL, SQLite 3.35+: one statement fewer
+                row = connection.execute(_LEASE_OWN_READ, values).first()
+                if row is None:
+                    return None
+            else:
+                if connection.execute(_LEASE_OWN, values).rowcount != 1:
+                    return None
+                row = connection.execute(_CONVERSATION, {"_id": id}).one()
             agent = connection.execute(_AGENT_MESSAGES, {"_id": id}).all()
         return TurnStart(lease, _conversation(row), tuple(_message(m) for m in agent))
 
@@ -173,7 +182,7 @@ class Store:
         }
         with self.engine.begin() as connection:
             if first:
-                connection.execute(_INSERT_CONVERSATION, {
+                self._prepared.execute(connection, _INSERT_CONVERSATION, {
                     **values, "id": cid, "subject": record.subject, "outcome": record.outcome,
                     "handed_off": int(record.handoff is not None), "version": 1, "created_at": at,
                 })
@@ -182,7 +191,7 @@ class Store:
                     values["outcome"] = record.outcome
                 if record.handoff is not None:
                     values["handed_off"] = 1
-                result = connection.execute(_SAVE_CONVERSATION, {**values, "_id": cid, "_lease": record.lease})
+                result = self._prepared.execute(connection, _SAVE_CONVERSATION, {**values, "_id": cid, "_lease": record.lease})
                 if result.rowcount != 1:
                     connection.rollback()
                     return False
@@ -191,10 +200,10 @@ class Store:
             ]
             rows += [_message_row(cid, "bot", reply, at, delivered=not record.undelivered) for reply in record.replies]
             if rows:
-                connection.execute(_INSERT_MESSAGES, rows)
+                self._prepared.insert_many(connection, _INSERT_MESSAGES, rows)
             fresh = [_run_row(cid, run, at) for run in record.runs if not run.journaled]
             if fresh:
-                connection.execute(_INSERT_RUNS, fresh)
+                self._prepared.insert_many(connection, _INSERT_RUNS, fresh)
             for run in record.runs:
                 if run.journaled:
                     connection.execute(
@@ -251,12 +260,12 @@ class Store:
             with self.engine.begin() as connection:
                 if lease is None:
                     lease = now + lease_seconds
-                    connection.execute(_INSERT_CONVERSATION, {
+                    self._prepared.execute(connection, _INSERT_CONVERSATION, {
                         **values, "id": conversation_id, "subject": subject, "claims": claims,
                         "handed_off": 0, "version": 0, "busy_until": lease, "created_at": now,
                     })
                 else:
-                    held = connection.execute(_SAVE_CONVERSATION, {**values, "_id": conversation_id, "_lease": lease})
+                    held = self._prepared.execute(connection, _SAVE_CONVERSATION, {**values, "_id": conversation_id, "_lease": lease})
                     if held.rowcount != 1:
                         connection.rollback()
                         return None
@@ -273,7 +282,7 @@ class Store:
                         connection.rollback()
                         return None
                 else:
-                    connection.execute(_INSERT_RUNS, [row])
+                    self._prepared.execute(connection, _INSERT_RUNS, row)
         except IntegrityError:
             return None  # the run key exists: this confirmed request was started before
         return lease
@@ -469,16 +478,15 @@ class Store:
 
     # -- helpers -------------------------------------------------------------------------
 
-    @staticmethod
     def _add_tags(
-        connection: Any, conversation_id: str, new: tuple[str, ...], at: float, *, new_conversation: bool = False
+        self, connection: Any, conversation_id: str, new: tuple[str, ...], at: float, *, new_conversation: bool = False
     ) -> None:
         if not new:
             return
         known: set[str] = set() if new_conversation else set(connection.execute(_TAGS, {"_id": conversation_id}).scalars())
         rows = [{"conversation_id": conversation_id, "tag": tag, "at": at} for tag in dict.fromkeys(new) if tag not in known]
         if rows:
-            connection.execute(_INSERT_TAGS, rows)
+            self._prepared.insert_many(connection, _INSERT_TAGS, rows)
 
 
 def _conversation(row: Any) -> Conversation:
