@@ -90,8 +90,12 @@ def changes(store: Store, cursor: Cursor, *, conversation_id: str | None = None)
         message_query = message_query.where(m.conversation_id == conversation_id)
         handoff_query = handoff_query.where(h.conversation_id == conversation_id)
     with store.engine.connect() as connection:
-        message_rows = connection.execute(message_query).all()
+        # Two statements, two snapshots: a write committed between them is seen by the second
+        # only. Handoffs first: writers put a message in before (or with) the handoff change
+        # it causes (a reply, then the claim it implies), so a poll never sees the claim
+        # without the reply that came before it.
         handoff_rows = connection.execute(handoff_query).all()
+        message_rows = connection.execute(message_query).all()
 
     found: list[Change] = []
     mark, holes = cursor.message, set(cursor.holes)
