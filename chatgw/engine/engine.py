@@ -106,7 +106,7 @@ class Engine:
         """
         if state.status != "executing" or state.run_key is None or journal is None:
             return None
-        found = journal.lookup(state.run_key)
+        found = await journal.lookup(state.run_key)
         if found is None:
             return None
         step = self._dialogue.recover(state, identity, found, replay=self._replayable(state.action))

@@ -42,20 +42,22 @@ class RunStatus:
 
 
 class Journal(Protocol):
-    def begin(self, start: RunStart) -> bool:
+    """Asynchronous: on a network database the server runs these off the event loop."""
+
+    async def begin(self, start: RunStart) -> bool:
         """Record the run ahead; False when it must not be sent (already started, or the
         conversation is no longer this turn's)."""
         ...
 
-    def sending(self, run_key: str, request: Mapping[str, Any], idempotency_key: str | None) -> None:
+    async def sending(self, run_key: str, request: Mapping[str, Any], idempotency_key: str | None) -> None:
         """A later state-changing request of the same run is about to leave."""
         ...
 
-    def answered(self, run_key: str, status: int) -> None:
+    async def answered(self, run_key: str, status: int) -> None:
         """The upstream answered the request last recorded as sending."""
         ...
 
-    def lookup(self, run_key: str) -> RunStatus | None:
+    async def lookup(self, run_key: str) -> RunStatus | None:
         """The run's record, None when none was written."""
         ...
 
@@ -76,7 +78,7 @@ class RunGuard:
         self._checked = confirmed is None
         self.begun = False
 
-    def before(self, index: int, request: PreparedRequest) -> None:
+    async def before(self, index: int, request: PreparedRequest) -> None:
         preview = request.preview()
         if not self._checked:
             # The first request sent is the one the confirmation previewed.
@@ -86,16 +88,16 @@ class RunGuard:
         if self._journal is None or request.method not in CHANGES_STATE:
             return
         if self.begun:
-            self._journal.sending(self._run_key, preview, request.idempotency_key)
+            await self._journal.sending(self._run_key, preview, request.idempotency_key)
             return
         start = RunStart(
             self._run_key, self._action, request.operation, preview, request.idempotency_key,
             self._state, self._replay,
         )
-        if not self._journal.begin(start):
+        if not await self._journal.begin(start):
             raise SendRefused("unknown", "this confirmed request was already started once")
         self.begun = True
 
-    def after(self, request: PreparedRequest, result: UpstreamResult | None, error: str | None) -> None:
+    async def after(self, request: PreparedRequest, result: UpstreamResult | None, error: str | None) -> None:
         if self.begun and result is not None and request.method in CHANGES_STATE and self._journal is not None:
-            self._journal.answered(self._run_key, result.status)
+            await self._journal.answered(self._run_key, result.status)

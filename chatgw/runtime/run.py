@@ -39,9 +39,9 @@ class SendGuard(Protocol):
     to the store there (and `after` its answer), so a crash in between is never a blind retry.
     """
 
-    def before(self, index: int, request: PreparedRequest) -> None: ...
+    async def before(self, index: int, request: PreparedRequest) -> None: ...
 
-    def after(self, request: PreparedRequest, result: UpstreamResult | None, error: str | None) -> None: ...
+    async def after(self, request: PreparedRequest, result: UpstreamResult | None, error: str | None) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +129,7 @@ async def run_action(
             return finish("invalid", None, replies.Reply(str(error)), str(error))
         try:
             if guard is not None:
-                guard.before(index, request)
+                await guard.before(index, request)
         except SendRefused as refused:
             steps.append(StepResult(step.name, request, None))
             return finish(refused.outcome, None, replies.Reply(None, handoff=True), refused.reason)
@@ -138,14 +138,14 @@ async def run_action(
         except UpstreamError as error:
             steps.append(StepResult(step.name, request, None))
             if guard is not None:
-                guard.after(request, None, str(error))
+                await guard.after(request, None, str(error))
             if request.method in _NOT_IDEMPOTENT and error.maybe_sent:
                 # It may have been applied: never tell the customer to just try again.
                 return finish("unknown", None, replies.Reply(None, handoff=True), str(error))
             reply = replies.reply_for(action.reply.default, context, replies.UNREACHABLE)
             return finish("unreachable", None, reply, str(error))
         if guard is not None:
-            guard.after(request, result, None)
+            await guard.after(request, result, None)
         steps.append(StepResult(step.name, request, result))
         answer = {"status": result.status, "body": result.body, "headers": dict(result.headers)}
         if step.name is not None:

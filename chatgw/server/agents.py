@@ -56,7 +56,7 @@ def _tool_calls(plans: Plans, gateway: Gateway, keys: TokenKeys) -> ToolCalls:
     store = gateway.store
 
     def journal(conversation_id: str, subject: str | None, claims: dict[str, Any]) -> StoreJournal:
-        return StoreJournal(store, conversation_id, None, subject, claims, plans.turn_lease)
+        return StoreJournal(store, conversation_id, None, subject, claims, plans.turn_lease, calls=gateway.store_calls)
 
     def observe(action: str, outcome: ActionOutcome, handoff: NewHandoff | None) -> None:
         # The same counters and log lines as a chat's runs, so /metrics and alerts see agents too.

@@ -59,7 +59,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        worker = OutboxWorker(the_store, gateway.outbox_wakeup, metrics, secret=webhook_secret, backoff=webhook_backoff)
+        worker = OutboxWorker(gateway.store_calls, gateway.outbox_wakeup, metrics, secret=webhook_secret, backoff=webhook_backoff)
         tasks = (
             asyncio.create_task(worker.run(), name="chatgw-outbox"),
             # Runs a crashed turn left behind reach a human even if the customer never writes again.

@@ -23,7 +23,7 @@ __all__ = ["approve", "reject"]
 
 async def approve(gw: Gateway, handoff_id: str, agent: str) -> dict[str, Any]:
     """Send the parked request of `handoff_id`; the handoff, what the customer was told and the run."""
-    handoff, approval = _approval(gw, handoff_id)
+    handoff, approval = await gw.store_calls.run(_approval, gw, handoff_id)
     parked = Parked.from_dict(approval.parked)
     problem = outdated(gw.plans.project, parked)
     if problem is not None:
@@ -36,12 +36,12 @@ async def approve(gw: Gateway, handoff_id: str, agent: str) -> dict[str, Any]:
 
     decision = Decision(handoff_id, "approved", agent, None, time.time())
     body = await gw.decision_turn(handoff.conversation_id, lambda: _approval(gw, handoff_id), decide, decision)
-    return _decided(gw, handoff_id, approval, body)
+    return await gw.store_calls.run(_decided, gw, handoff_id, approval, body)
 
 
 async def reject(gw: Gateway, handoff_id: str, agent: str, reason: str) -> dict[str, Any]:
     """Send nothing for `handoff_id`; the customer is told `reason`."""
-    handoff, approval = _approval(gw, handoff_id)
+    handoff, approval = await gw.store_calls.run(_approval, gw, handoff_id)
     parked = Parked.from_dict(approval.parked)
     engine = gw.plans.engine
 
@@ -50,7 +50,7 @@ async def reject(gw: Gateway, handoff_id: str, agent: str, reason: str) -> dict[
 
     decision = Decision(handoff_id, "rejected", agent, reason, time.time())
     body = await gw.decision_turn(handoff.conversation_id, lambda: _approval(gw, handoff_id), decide, decision)
-    return _decided(gw, handoff_id, approval, body)
+    return await gw.store_calls.run(_decided, gw, handoff_id, approval, body)
 
 
 def _approval(gw: Gateway, handoff_id: str) -> tuple[Handoff, Approval]:

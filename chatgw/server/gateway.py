@@ -14,7 +14,7 @@ import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Mapping, NoReturn
+from typing import Any, AsyncIterator, Awaitable, Callable, Mapping, NoReturn, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -45,6 +45,7 @@ from chatgw.store import (
     delivery_id,
 )
 
+T = TypeVar("T")
 # A turn no customer message started, carried out by the engine over the turn's journal.
 Decide = Callable[[ConversationState, "StoreJournal"], Awaitable[TurnResult]]
 
@@ -108,7 +109,7 @@ class Gateway:
                     self.store.start_turn, conversation_id, subject=who, now=time.time(), lease_seconds=plans.turn_lease
                 )
                 if start is None:
-                    self._refuse(conversation_id, who)
+                    await self._refuse(conversation_id, who)
                 state = ConversationState.from_dict(start.conversation.state)
                 body = await self._turn(plans, conversation_id, start.lease, state, start.agent_messages, message, claims, who)
         event(
@@ -117,9 +118,9 @@ class Gateway:
         )
         return body
 
-    def _refuse(self, conversation_id: str, who: str | None) -> NoReturn:
+    async def _refuse(self, conversation_id: str, who: str | None) -> NoReturn:
         """Why `start_turn` could not lease the conversation, as the error to answer with."""
-        conversation = self.store.get_conversation(conversation_id)
+        conversation = await self.store_calls.run(self.store.get_conversation, conversation_id)
         if conversation is None:
             raise ApiError(404, "conversation_not_found", "no conversation with that id")
         if conversation.subject != who:
@@ -134,7 +135,9 @@ class Gateway:
     ) -> dict[str, Any] | None:
         """One turn, stored; `message` None settles an unattended run (None when there is none),
         or carries out a teammate's `decision` by `decide` (its replies wait for the next chat)."""
-        journal = StoreJournal(self.store, conversation_id, lease, who, claims, plans.turn_lease, decision)
+        journal = StoreJournal(
+            self.store, conversation_id, lease, who, claims, plans.turn_lease, decision, calls=self.store_calls
+        )
         # One failure handling for the whole turn: the engine (and the upstream call inside
         # it) and everything after it. Whatever fails, the lease goes back; a run already
         # written ahead stays in the store as `sending`/`sent` with the state `executing`,
@@ -151,14 +154,16 @@ class Gateway:
                 assert state is not None
                 settled = await plans.engine.settle(state, identity=claims, journal=journal)
                 if settled is None:  # nothing was written ahead: nothing was sent; start afresh
-                    self.store.set_state(conversation_id, state.idle().to_dict(), now=time.time())
-                    self.store.end_turn(conversation_id, journal.lease or 0.0)
+                    await self.store_calls.run(self.store.set_state, conversation_id, state.idle().to_dict(), now=time.time())
+                    await self.store_calls.run(self.store.end_turn, conversation_id, journal.lease or 0.0)
                     return None
                 result = settled
             now = time.time()
             turn = result.turn
             runs = tuple(_run_record(run, now) for run in result.runs)
-            handoff = self._new_handoff(plans, conversation_id, result, runs, message, claims, now)
+            handoff = None if result.handoff_reason is None else await self.store_calls.run(
+                self._new_handoff, plans, conversation_id, result, runs, message, claims, now
+            )
             record = TurnRecord(
                 conversation_id=conversation_id, lease=journal.lease, state=result.state.to_dict(),
                 status=result.state.status, claims=claims, message=message, intent=turn.intent,
@@ -169,7 +174,7 @@ class Gateway:
             )
             saved = await self.store_calls.run(self.store.save_turn, record)
         except BaseException as error:
-            self._release(conversation_id, journal.lease, error)
+            await self._release(conversation_id, journal.lease, error)
             raise
         if not saved:
             raise ApiError(409, "conversation_busy", "this turn took too long and was superseded; retry")
@@ -194,19 +199,21 @@ class Gateway:
         `pending` raises (an ApiError) when, read under the lease, there is nothing left to decide.
         """
         plans = self.plans
-        conversation = self.store.get_conversation(conversation_id)
+        calls = self.store_calls
+        conversation = await calls.run(self.store.get_conversation, conversation_id)
         if conversation is None:
             raise ApiError(404, "conversation_not_found", "the handoff's conversation no longer exists")
         async with self._locked(conversation_id):
-            start = self.store.start_turn(
-                conversation_id, subject=conversation.subject, now=time.time(), lease_seconds=plans.turn_lease
+            start = await calls.run(
+                self.store.start_turn, conversation_id, subject=conversation.subject, now=time.time(),
+                lease_seconds=plans.turn_lease,
             )
             if start is None:
                 raise ApiError(409, "conversation_busy", "the customer's conversation is answering a message right now; retry")
             try:
-                pending()
+                await calls.run(pending)
             except BaseException:
-                self.store.end_turn(conversation_id, start.lease)
+                await calls.run(self.store.end_turn, conversation_id, start.lease)
                 raise
             state = ConversationState.from_dict(start.conversation.state)
             body = await self._turn(
@@ -219,13 +226,14 @@ class Gateway:
     async def settle_unattended(self) -> int:
         """Settle the runs that crashed turns left behind in conversations nobody came back to
         (replayed where the operation honours its key, else handed to a human); how many."""
-        plans, settled = self.plans, 0
-        for conversation_id in self.store.unsettled(now=time.time()):
-            conversation = self.store.get_conversation(conversation_id)
+        plans, settled, calls = self.plans, 0, self.store_calls
+        for conversation_id in await calls.run(self.store.unsettled, now=time.time()):
+            conversation = await calls.run(self.store.get_conversation, conversation_id)
             if conversation is None:
                 continue
-            start = self.store.start_turn(
-                conversation_id, subject=conversation.subject, now=time.time(), lease_seconds=plans.turn_lease
+            start = await calls.run(
+                self.store.start_turn, conversation_id, subject=conversation.subject, now=time.time(),
+                lease_seconds=plans.turn_lease,
             )
             if start is None:
                 continue  # another replica or a customer's turn is on it
@@ -246,13 +254,13 @@ class Gateway:
                 event(self.logger, "settle_unavailable", logging.WARNING, error=type(error).__name__)
             await asyncio.sleep(self.plans.turn_lease)
 
-    def _release(self, conversation_id: str, lease: float | None, error: BaseException) -> None:
+    async def _release(self, conversation_id: str, lease: float | None, error: BaseException) -> None:
         """Give the lease back after a failed turn; if even that fails, it lapses by itself."""
         event(self.logger, "turn_failed", logging.ERROR, conversation_id=conversation_id, error=type(error).__name__)
         if lease is None:
             return
         try:
-            self.store.end_turn(conversation_id, lease)
+            await self.store_calls.run(self.store.end_turn, conversation_id, lease)
         except Exception as failure:  # the store itself is failing: the lease lapses in LEASE_SECONDS
             event(self.logger, "lease_release_failed", logging.ERROR, conversation_id=conversation_id,
                   error=type(failure).__name__)
@@ -270,9 +278,9 @@ class Gateway:
     def _new_handoff(
         self, plans: Plans, conversation_id: str, result: TurnResult, runs: tuple[RunRecord, ...],
         message: str | None, claims: Mapping[str, Any], now: float,
-    ) -> NewHandoff | None:
-        if result.handoff_reason is None:
-            return None
+    ) -> NewHandoff:
+        """The handoff a turn that hands off writes with it (it reads the conversation so far)."""
+        assert result.handoff_reason is not None
         handoff_id = "h_" + uuid.uuid4().hex[:16]
         parked = result.parked
         transcript = [m.as_dict() for m in self.store.messages(conversation_id)]
@@ -426,11 +434,17 @@ class Gateway:
 
 
 class StoreJournal:
-    """The engine's write-ahead Journal over the store, for one turn of one conversation."""
+    """The engine's write-ahead Journal over the store, for one turn of one conversation.
+
+    Its store calls go through `calls` (the gateway's: off the event loop on a network
+    database, so a state-changing run's writes stall no other turn); inline without.
+    """
 
     def __init__(self, store: Store, conversation_id: str, lease: float | None, subject: str | None,
-                 claims: dict[str, Any], lease_seconds: float, decision: Decision | None = None) -> None:
+                 claims: dict[str, Any], lease_seconds: float, decision: Decision | None = None,
+                 *, calls: StoreCalls | None = None) -> None:
         self._store = store
+        self._calls = calls
         self._decision = decision  # an approval this run carries out: recorded with its write-ahead
         self._lease_seconds = lease_seconds
         self._conversation_id = conversation_id
@@ -438,27 +452,30 @@ class StoreJournal:
         self._claims = claims
         self.lease = lease  # set by `begin` on a new conversation, whose row it creates
 
-    def begin(self, start: RunStart) -> bool:
+    async def begin(self, start: RunStart) -> bool:
         ahead = RunAhead(start.run_key, start.action, start.operation, start.request, start.idempotency_key,
                          start.state, start.replay, self._decision)
-        lease = self._store.begin_run(
-            self._conversation_id, ahead, lease=self.lease, subject=self._subject, claims=self._claims,
-            now=time.time(), lease_seconds=self._lease_seconds,
+        lease = await self._run(
+            self._store.begin_run, self._conversation_id, ahead, lease=self.lease, subject=self._subject,
+            claims=self._claims, now=time.time(), lease_seconds=self._lease_seconds,
         )
         if lease is None:
             return False
         self.lease = lease
         return True
 
-    def sending(self, run_key: str, request: Mapping[str, Any], idempotency_key: str | None) -> None:
-        self._store.run_sending(run_key, dict(request), idempotency_key)
+    async def sending(self, run_key: str, request: Mapping[str, Any], idempotency_key: str | None) -> None:
+        await self._run(self._store.run_sending, run_key, dict(request), idempotency_key)
 
-    def answered(self, run_key: str, status: int) -> None:
-        self._store.run_answered(run_key, status)
+    async def answered(self, run_key: str, status: int) -> None:
+        await self._run(self._store.run_answered, run_key, status)
 
-    def lookup(self, run_key: str) -> RunStatus | None:
-        found = self._store.run_status(run_key)
+    async def lookup(self, run_key: str) -> RunStatus | None:
+        found = await self._run(self._store.run_status, run_key)
         return None if found is None else RunStatus(*found)
+
+    async def _run(self, call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        return call(*args, **kwargs) if self._calls is None else await self._calls.run(call, *args, **kwargs)
 
 
 # What a turn may take beyond its upstream calls (understanding, rendering, the store).

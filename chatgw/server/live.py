@@ -19,7 +19,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from chatgw.server.errors import STORE_AWAY, ApiError
 from chatgw.server.logging import event, get_logger
-from chatgw.store import Store
+from chatgw.server.offload import StoreCalls
 from chatgw.store.changes import Change, Cursor, changes, current
 
 POLL_SECONDS = 0.4
@@ -42,16 +42,16 @@ def wants_stream(request: Request) -> bool:
     return "text/event-stream" in request.headers.get("accept", "")
 
 
-def stream(request: Request, store: Store, cursor: Cursor | None, conversation_id: str | None) -> EventSourceResponse:
+def stream(request: Request, calls: StoreCalls, cursor: Cursor | None, conversation_id: str | None) -> EventSourceResponse:
     """Server-sent events: `cursor` first (where this stream starts), then one event per change,
     the last of each batch with `id:` set to the cursor after it (a reconnect's Last-Event-ID)."""
 
     async def events() -> AsyncIterator[ServerSentEvent]:
-        at = cursor if cursor is not None else current(store)
+        at = cursor if cursor is not None else await calls.run(current, calls.store)
         yield ServerSentEvent(json.dumps({"cursor": at.encode()}), event="cursor", id=at.encode())
         while not await request.is_disconnected():
             try:
-                found, at = changes(store, at, conversation_id=conversation_id)
+                found, at = await calls.run(changes, calls.store, at, conversation_id=conversation_id)
             except STORE_AWAY as error:  # the store is away: keep the stream, try again
                 event(get_logger(), "events_store_unavailable", logging.WARNING, error=type(error).__name__)
                 await asyncio.sleep(STORE_RETRY_SECONDS)
@@ -65,15 +65,15 @@ def stream(request: Request, store: Store, cursor: Cursor | None, conversation_i
 
 
 async def long_poll(
-    request: Request, store: Store, cursor: Cursor | None, conversation_id: str | None, wait: float
+    request: Request, calls: StoreCalls, cursor: Cursor | None, conversation_id: str | None, wait: float
 ) -> dict[str, Any]:
     """`{events, cursor}` as soon as there is a change, or empty after `wait` seconds; without a
     cursor, at once, with the current cursor."""
     if cursor is None:
-        return {"events": [], "cursor": current(store).encode()}
+        return {"events": [], "cursor": (await calls.run(current, calls.store)).encode()}
     deadline = asyncio.get_running_loop().time() + min(max(wait, 0.0), MAX_WAIT_SECONDS)
     while True:
-        found, after = changes(store, cursor, conversation_id=conversation_id)
+        found, after = await calls.run(changes, calls.store, cursor, conversation_id=conversation_id)
         if found or asyncio.get_running_loop().time() >= deadline or await request.is_disconnected():
             return {"events": [as_event(change) for change in found], "cursor": after.encode()}
         cursor = after

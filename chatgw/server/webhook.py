@@ -19,7 +19,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from chatgw.server.logging import event, get_logger
 from chatgw.server.metrics import Metrics
-from chatgw.store import Delivery, Store
+from chatgw.server.offload import StoreCalls
+from chatgw.store import Delivery
 
 SIGNATURE_HEADER = "X-Chatgw-Signature"
 DELIVERY_HEADER = "X-Chatgw-Delivery"  # the packet's delivery_id, for receivers that de-duplicate
@@ -33,7 +34,7 @@ def sign(payload: bytes, secret: str) -> str:
 class OutboxWorker:
     def __init__(
         self,
-        store: Store,
+        calls: StoreCalls,
         wakeup: asyncio.Event,
         metrics: Metrics,
         *,
@@ -42,7 +43,8 @@ class OutboxWorker:
         max_backoff: float = 300.0,
         timeout: float = 5.0,
     ) -> None:
-        self._store = store
+        self._calls = calls  # the store, off the event loop where it is remote
+        self._store = calls.store
         self._wakeup = wakeup
         self._metrics = metrics
         self._secret = secret
@@ -56,9 +58,9 @@ class OutboxWorker:
         while True:
             self._wakeup.clear()
             try:
-                for delivery in self._store.due_deliveries(now=time.time()):
+                for delivery in await self._calls.run(self._store.due_deliveries, now=time.time()):
                     await self._deliver(delivery)
-                next_at = self._store.next_delivery_at()
+                next_at = await self._calls.run(self._store.next_delivery_at)
                 timeout = None if next_at is None else max(0.0, next_at - time.time())
             except SQLAlchemyError as error:
                 # The store is busy or away: nothing is lost, the rows are still there; retry later.
@@ -83,12 +85,12 @@ class OutboxWorker:
         except httpx.HTTPError as failure:
             error = type(failure).__name__
         if error is None:
-            self._store.delivered(delivery.id, now=time.time())
+            await self._calls.run(self._store.delivered, delivery.id, now=time.time())
             self._metrics.webhook.labels("ok").inc()
             event(self._logger, "webhook_delivered", handoff_id=delivery.handoff_id, attempts=delivery.attempts + 1)
             return
         delay = min(self._max_backoff, self._backoff * 2 ** delivery.attempts)
-        self._store.delivery_failed(delivery.id, next_at=time.time() + delay, error=error)
+        await self._calls.run(self._store.delivery_failed, delivery.id, next_at=time.time() + delay, error=error)
         self._metrics.webhook.labels("failed").inc()
         event(
             self._logger, "webhook_failed", logging.WARNING, handoff_id=delivery.handoff_id,

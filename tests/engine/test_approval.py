@@ -48,20 +48,20 @@ class MemoryJournal:
         self.runs: dict[str, RunStatus] = {}
         self.states: dict[str, Mapping[str, Any]] = {}  # the conversation's state written ahead
 
-    def begin(self, start: RunStart) -> bool:
+    async def begin(self, start: RunStart) -> bool:
         if start.run_key in self.runs:
             return False
         self.runs[start.run_key] = RunStatus("sending")
         self.states[start.run_key] = start.state
         return True
 
-    def sending(self, run_key: str, request: Mapping[str, Any], idempotency_key: str | None) -> None:
+    async def sending(self, run_key: str, request: Mapping[str, Any], idempotency_key: str | None) -> None:
         self.runs[run_key] = RunStatus("sending")
 
-    def answered(self, run_key: str, status: int) -> None:
+    async def answered(self, run_key: str, status: int) -> None:
         self.runs[run_key] = RunStatus("sent", status)
 
-    def lookup(self, run_key: str) -> RunStatus | None:
+    async def lookup(self, run_key: str) -> RunStatus | None:
         return self.runs.get(run_key)
 
 

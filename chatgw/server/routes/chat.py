@@ -37,6 +37,10 @@ async def conversation(conversation_id: str, request: Request, gw: Gateway = Dep
     `Authorization: Bearer`, matched on the `identity.subject` claim). A conversation that
     belongs to nobody (an anonymous customer) is readable by the operator only.
     """
+    return await gw.store_calls.run(_conversation, conversation_id, request, gw)
+
+
+def _conversation(conversation_id: str, request: Request, gw: Gateway) -> dict[str, Any]:
     found = gw.store.get_conversation(conversation_id)
     if found is None:
         raise ApiError(404, "conversation_not_found", "no conversation with that id")

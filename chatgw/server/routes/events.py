@@ -37,7 +37,7 @@ async def conversation_events(
     last_event_id: str | None = Header(None), gw: Gateway = Depends(gateway),
 ) -> Any:
     """New messages of one conversation and its handoffs' new versions."""
-    found = gw.store.get_conversation(conversation_id)
+    found = await gw.store_calls.run(gw.store.get_conversation, conversation_id)
     if found is None:
         raise ApiError(404, "conversation_not_found", "no conversation with that id")
     owner_or_operator(request, gw, found.subject)
@@ -47,5 +47,5 @@ async def conversation_events(
 async def _answer(request: Request, gw: Gateway, cursor: str | None, wait: float, conversation_id: str | None) -> Response | dict[str, Any]:
     start = live.parse_cursor(cursor)
     if live.wants_stream(request):
-        return live.stream(request, gw.store, start, conversation_id)
-    return await live.long_poll(request, gw.store, start, conversation_id, wait)
+        return live.stream(request, gw.store_calls, start, conversation_id)
+    return await live.long_poll(request, gw.store_calls, start, conversation_id, wait)

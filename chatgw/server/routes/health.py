@@ -22,7 +22,7 @@ async def healthz() -> dict[str, Any]:
 @router.get("/readyz")
 async def readyz(gw: Gateway = Depends(gateway)) -> dict[str, Any]:
     try:
-        gw.store.ping()
+        await gw.store_calls.run(gw.store.ping)
     except SQLAlchemyError:
         raise ApiError(503, "store_unavailable", "the store cannot be reached") from None
     return {"status": "ready", "project": gw.plans.project.name, "actions": len(gw.plans.project.actions)}

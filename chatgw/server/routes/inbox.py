@@ -45,6 +45,10 @@ async def handoffs(
 ) -> dict[str, Any]:
     """Handoffs, newest first, optionally of one status, each with what its card shows: the
     customer, the conversation's last message and the actions taken."""
+    return await gw.store_calls.run(_handoffs, gw, status)
+
+
+def _handoffs(gw: Gateway, status: str | None) -> dict[str, Any]:
     found = gw.store.handoffs(status)
     summary = summaries(gw.store, (h.conversation_id for h in found))
     return {"handoffs": [
@@ -62,24 +66,28 @@ def customer(packet: Mapping[str, Any]) -> dict[str, Any]:
 @router.get("/v1/handoffs/{handoff_id}")
 async def handoff(handoff_id: str, gw: Gateway = Depends(gateway)) -> dict[str, Any]:
     """One handoff with its packet and the conversation as it is now."""
+    return await gw.store_calls.run(_handoff, gw, handoff_id)
+
+
+def _handoff(gw: Gateway, handoff_id: str) -> dict[str, Any]:
     found = gw.handoff(handoff_id)
     return {**found.as_dict(), "conversation": gw.conversation(found.conversation_id)}
 
 
 @router.post("/v1/handoffs/{handoff_id}/claim")
 async def claim(handoff_id: str, body: Claim, gw: Gateway = Depends(gateway)) -> dict[str, Any]:
-    return gw.claim(handoff_id, body.agent).as_dict(packet=False)
+    return (await gw.store_calls.run(gw.claim, handoff_id, body.agent)).as_dict(packet=False)
 
 
 @router.post("/v1/handoffs/{handoff_id}/messages")
 async def reply(handoff_id: str, body: AgentMessage, gw: Gateway = Depends(gateway)) -> dict[str, Any]:
     """A human's reply: in the conversation now, and in the customer's next chat response."""
-    return gw.reply(handoff_id, body.text, body.agent).as_dict(packet=False)
+    return (await gw.store_calls.run(gw.reply, handoff_id, body.text, body.agent)).as_dict(packet=False)
 
 
 @router.post("/v1/handoffs/{handoff_id}/resolve")
 async def resolve(handoff_id: str, gw: Gateway = Depends(gateway)) -> dict[str, Any]:
-    return gw.resolve(handoff_id).as_dict(packet=False)
+    return (await gw.store_calls.run(gw.resolve, handoff_id)).as_dict(packet=False)
 
 
 @router.post("/v1/handoffs/{handoff_id}/approve")

@@ -19,6 +19,6 @@ router = APIRouter(dependencies=[Depends(operator)])
 async def insights(since: str = "7d", gw: Gateway = Depends(gateway)) -> dict[str, Any]:
     """Per action requests, successes, failures, handoffs and latency; deflection; tags; asks."""
     try:
-        return compute(gw.store, since=since, now=time.time())
+        return await gw.store_calls.run(compute, gw.store, since=since, now=time.time())
     except ValueError as error:
         raise ApiError(400, "invalid_since", str(error)) from None
