@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from chatgw.server.errors import ApiError
@@ -23,10 +24,12 @@ class ChatRequest(BaseModel):
     identity_token: Text | None = None
 
 
-@router.post("/v1/chat")
-async def chat(body: ChatRequest, gw: Gateway = Depends(gateway)) -> dict[str, Any]:
+@router.post("/v1/chat", response_model=dict[str, Any])
+async def chat(body: ChatRequest, gw: Gateway = Depends(gateway)) -> JSONResponse:
     """One customer message; the turn object back."""
-    return await gw.chat(body.conversation_id, body.message, body.identity_token)
+    # The turn is plain JSON data already: answered as is, not walked again by FastAPI's
+    # jsonable_encoder (~55 us of a turn's CPU).
+    return JSONResponse(await gw.chat(body.conversation_id, body.message, body.identity_token))
 
 
 @router.get("/v1/conversations/{conversation_id}")
