@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 from chatgw.compiler.plans import ActionPlan, ProjectPlan
 from chatgw.compiler.tools import tool_definitions
+from chatgw.engine import form
 from chatgw.engine.approval import Parked
 from chatgw.engine.dialogue import Dialogue, Step
 from chatgw.engine.journal import Journal, RunGuard
@@ -157,8 +158,9 @@ class Engine:
         """
         if state.status != "idle":
             return ()
+        listed = split_values(message)
         for pieces, repeated in (
-            (split_values(message), True),
+            (None if listed is None else [piece for piece, _ in listed], True),
             (split_requests(message), False),
             (split_objects(message), False),
         ):
@@ -166,9 +168,22 @@ class Engine:
                 continue
             matched = tuple((piece, self._intents.match(piece)) for piece in pieces)
             names = [match.name for _, match in matched]
-            if None not in names and len(set(names)) == (1 if repeated else len(names)):
-                return matched
+            if None in names or len(set(names)) != (1 if repeated else len(names)):
+                continue
+            if repeated and listed is not None and self._takes_the_list(names[0], message, [v for _, v in listed]):
+                continue
+            return matched
         return ()
+
+    def _takes_the_list(self, name: str | None, message: str, values: list[str]) -> bool:
+        """Whether the action itself takes two of the listed values ("move the key from proj_a
+        and proj_b" into two slots): then the list is one request, not one per value."""
+        action = self.project.action(name) if name else None
+        if action is None:
+            return False
+        filled = form.fill(message, action).values
+        listed = {value.lower() for value in values}
+        return sum(1 for value in filled.values() if str(value).lower() in listed) > 1
 
     def _replayable(self, name: str | None) -> bool:
         """Whether every state-changing operation of the action honours Idempotency-Key."""

@@ -48,10 +48,10 @@ def without_refusals(text: str) -> str | None:
     return rest if re.search(r"[^\W\d_]{2}", rest) else ""
 
 
-def split_values(text: str) -> list[str] | None:
-    """One message per value when `text` lists ids of one kind or emails joined by "and"
-    ("reset the keys for proj_a and proj_b" -> "reset the keys for proj_a", "... proj_b");
-    None when it lists none.
+def split_values(text: str) -> list[tuple[str, str]] | None:
+    """One message per value, with the value, when `text` lists ids of one kind or emails
+    joined by "and" ("reset the keys for proj_a and proj_b" -> ("reset the keys for proj_a",
+    "proj_a"), ("... proj_b", "proj_b")); None when it lists none.
 
     Each value may carry a few words of its own ("credit proj_a $20 and proj_b $10 for the
     outage"); what comes before the list and after it (from a preposition or punctuation on)
@@ -66,7 +66,7 @@ def split_values(text: str) -> list[str] | None:
         if len({v.lower() for v in values}) != len(values):
             continue
         before, after = text[: match.start()], text[match.end() :]
-        return [" ".join(f"{before}{value}{own} {after}".split()) for value, own in items]
+        return [(" ".join(f"{before}{value}{own} {after}".split()), value) for value, own in items]
     return None
 
 

@@ -7,14 +7,18 @@ The demo's figures are in bench/understanding.py; these pin the mechanisms on ot
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from chatgw.compiler import compile_project
+from chatgw.compiler.plans import ActionPlan, CallPlan, NluPlan, SlotPlan
 from chatgw.engine import ConversationState, Engine, TurnResult
 from chatgw.runtime import DryRunSender
+from tests.engine.plans import acme
 from tests.projects import CANCEL, write_shop
+from tests.runtime.builders import operation, path_param
 
 REFUND = """\
 description: Refund part of an order
@@ -132,3 +136,27 @@ def test_yes_but_with_a_value_corrects_instead_of_sending(shop: Engine):
 def test_a_relative_correction_moves_the_value_it_names(shop: Engine, correction: str, amount: int):
     _, turn = _talk(shop, "refund 30 on ord_ab12cd, it was damaged", correction)
     assert turn.turn.state == "confirming" and turn.turn.slots["amount"] == amount and not turn.runs
+
+
+def test_a_list_the_action_itself_takes_stays_one_request():
+    # "merge ord_a and ord_b" fills two slots with the two ids: one request, not one per id
+    order = {"type": "string", "pattern": "^ord_[a-z0-9]{6}$"}
+    merge = operation(
+        "POST", "/orders/{first}/merge/{second}", operation_id="mergeOrders",
+        parameters=(path_param("first", order), path_param("second", order)),
+    )
+    action = ActionPlan(
+        name="merge_orders",
+        description="Merge two orders into one.",
+        source="actions/merge_orders.yaml",
+        examples=("merge my orders", "combine ord_ab12cd and ord_zz99yy", "put two orders together"),
+        slots=(SlotPlan("first", pattern=order["pattern"], prompt="Which order first?"),
+               SlotPlan("second", pattern=order["pattern"], prompt="And the other one?")),
+        confirm="Merge {{ slots.first }} and {{ slots.second }}?",
+        steps=(CallPlan(operation=merge, path={"first": "{{ slots.first }}", "second": "{{ slots.second }}"}),),
+    )
+    project = replace(acme(), actions=(*acme().actions, action), nlu=NluPlan(engine="builtin"))
+    (turn,) = _talk(Engine(project, DryRunSender()), "merge orders ord_ab12cd and ord_zz99yy")
+    assert turn.turn.intent == "merge_orders" and turn.turn.state == "confirming"
+    assert (turn.turn.slots["first"], turn.turn.slots["second"]) == ("ord_ab12cd", "ord_zz99yy")
+    assert turn.state.queue == ()

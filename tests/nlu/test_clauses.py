@@ -34,14 +34,14 @@ def test_without_refusals_leaves_complaints_and_bare_answers_alone(text: str):
 
 def test_split_values_gives_one_request_per_id_with_the_shared_words():
     assert split_values("lift the limit on proj_8f2k1 and proj_ab12c for 6 hours") == [
-        "lift the limit on proj_8f2k1 for 6 hours",
-        "lift the limit on proj_ab12c for 6 hours",
+        ("lift the limit on proj_8f2k1 for 6 hours", "proj_8f2k1"),
+        ("lift the limit on proj_ab12c for 6 hours", "proj_ab12c"),
     ]
     assert split_values("refund ord_ab12cd $20 and ord_zz99yy $10 for the delay") == [
-        "refund ord_ab12cd $20 for the delay",
-        "refund ord_zz99yy $10 for the delay",
+        ("refund ord_ab12cd $20 for the delay", "ord_ab12cd"),
+        ("refund ord_zz99yy $10 for the delay", "ord_zz99yy"),
     ]
-    assert split_values("send it to a@x.test, b@y.test and c@z.test") == [
+    assert [piece for piece, _ in split_values("send it to a@x.test, b@y.test and c@z.test") or ()] == [
         "send it to a@x.test", "send it to b@y.test", "send it to c@z.test"
     ]
 
