@@ -31,6 +31,11 @@ def test_english_words_and_known_words_are_never_changed(text: str):
     assert Speller([t for ts in EXAMPLES.values() for t in ts]).correct(text) is None
 
 
+def test_an_english_word_with_an_ending_the_vocabulary_splits_is_no_slip():
+    # "wipers" is not a whole word of the encoder's vocabulary, "wipe" is
+    assert Speller(["turn on whisper mode"]).correct("what size wipers does my car take") is None
+
+
 def test_two_equally_close_words_are_not_guessed_between():
     speller = Speller(["show the list", "lift the limit"], english=frozenset())
     assert speller.correct("lisft") is None  # one edit from both list and lift

@@ -27,6 +27,10 @@ __all__ = ["Speller", "SpelledEngine"]
 _WORD = re.compile(r"[A-Za-z]+")
 _VOCABULARY_FILE = Path(__file__).parent / "embeddings" / "tokenizer.json"
 MIN_LENGTH = 3  # shorter words are left as they are: too many words are one edit from them
+_ENDINGS = (
+    ("ies", "y"), ("ied", "y"), ("ers", ""), ("ers", "e"), ("ing", ""), ("ing", "e"), ("es", ""),
+    ("ed", ""), ("ed", "e"), ("er", ""), ("er", "e"), ("ly", ""), ("s", ""),
+)
 
 
 class Speller:
@@ -49,7 +53,7 @@ class Speller:
             nonlocal changed
             word = match[0]
             lower = word.lower()
-            if len(lower) < MIN_LENGTH or lower in self._known:
+            if len(lower) < MIN_LENGTH or lower in self._known or self._inflected(lower):
                 return word
             better = self._closest(lower)
             if better is None:
@@ -59,6 +63,15 @@ class Speller:
 
         corrected = _WORD.sub(fix, text)
         return corrected if changed else None
+
+    def _inflected(self, word: str) -> bool:
+        """Whether `word` is a known word with an English ending: a WordPiece vocabulary keeps
+        few inflections whole ("wipers" is "wipe" + "##rs"), and "wipers" is no slip of "whisper"."""
+        for suffix, replacement in _ENDINGS:
+            if word.endswith(suffix) and len(word) - len(suffix) >= MIN_LENGTH:
+                if word[: -len(suffix)] + replacement in self._known:
+                    return True
+        return False
 
     def _closest(self, word: str) -> str | None:
         limit = 1 if len(word) <= 4 else 2
