@@ -7,6 +7,7 @@ marks the step to run an action; the engine runs it and hands the outcome to `fi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
@@ -71,11 +72,15 @@ class Dialogue:
         identity: Mapping[str, Any],
         match: IntentMatch | None,
         requests: tuple[tuple[str, IntentMatch], ...] = (),
+        *,
+        refused: bool = False,
     ) -> Step:
         """Decide what `message` does to the conversation. `match` is None in handoff.
 
         `requests` are the message's clauses and their matches when it asks for several
         things ("reset my key and show my usage"); the first starts, the others queue.
+        `refused`: the message only refuses ("please don't rotate my key"): nothing starts,
+        and a form in progress is cancelled.
         """
         step = Step(state=state, intent=state.action, confidence=state.confidence)
         if state.status == "handoff" or match is None:
@@ -103,7 +108,7 @@ class Dialogue:
                 step.say(phrases.HUMAN_DECLINED)
                 return step
         builtin = builtin_intent(message)
-        if builtin == "never_mind":
+        if builtin == "never_mind" or refused:
             return self._cancel(step, action)
         if action is None:
             if offered:
@@ -212,6 +217,7 @@ class Dialogue:
         carried: Mapping[str, Any] | None = None,
         *,
         clarified: bool = False,
+        override: Mapping[str, Any] | None = None,
     ) -> Step:
         if not clarified:
             choices = clarify.offer(self._project, match, message)
@@ -228,7 +234,7 @@ class Dialogue:
         if not claims.complete:
             return self._refuse(step, action, claims.missing)
         given = form.fill(message, action, identity=identity, proposed=_proposed(match, action))
-        slots = {**form.carry(action, carried or {}), **given.values}
+        slots = {**form.carry(action, carried or {}), **given.values, **(override or {})}
         return self._ask_or_confirm(step, action, slots, identity, given.errors)
 
     def _collect(
@@ -264,12 +270,21 @@ class Dialogue:
         state = step.state
         answer = phrases.yes_or_no(message)
         given = form.fill(message, action, identity=identity, proposed=_proposed(match, action)) if answer != "yes" or _says_more(message) else form.Fill()
+        given = form.adjust(action, message, given, state.slots)
         # A bare yes or no answers the confirmation, whatever an engine makes of it (an LLM
         # may call another tool for "yes"); "no, show me my usage" says more and may switch.
         plain = answer is not None and not _says_more(message)
         if not plain and self._switches(match, action, answered=bool(given.values)):
             return self._switch(step, message, identity, match)
         changed = {name: value for name, value in given.values.items() if state.slots.get(name) != value}
+        if answer == "yes" and not changed and _qualified(message):
+            # "yes but for the other project": not a yes to this request. The slot it points
+            # at is asked again; with none, the confirmation is.
+            pointed = form.referenced(action, message)
+            if pointed is not None:
+                kept = {name: value for name, value in state.slots.items() if name != pointed.name}
+                return self._ask_or_confirm(step, action, kept, identity, {})
+            answer = None
         if answer == "yes" and not changed and not given.errors:
             claims = form.claims(action, identity)
             if not claims.complete:
@@ -503,7 +518,10 @@ class Dialogue:
             return self._clarify(step, held, choices, asked.confidence)
         # The customer said which: as sure as the match that asked, or the threshold it missed.
         chosen = IntentMatch(choices[picked], asked.confidence, (), match.threshold)
-        return self._start(step, held, identity, chosen, clarified=True)
+        action = self._project.action(choices[picked])
+        # "yes but for proj_8f2k1": what the answer says wins over the held message
+        said = form.fill(message, action, identity=identity).values if action and _says_more(message) else {}
+        return self._start(step, held, identity, chosen, clarified=True, override=said)
 
     def _start_several(
         self, step: Step, identity: Mapping[str, Any], requests: tuple[tuple[str, IntentMatch], ...]
@@ -588,5 +606,13 @@ def _proposed(match: IntentMatch, action: ActionPlan) -> Mapping[str, Any]:
 
 
 def _says_more(message: str) -> bool:
-    """Whether a yes or no also carries something else ("yes, but for 12 hours")."""
-    return len(phrases.normalise(message).split()) > 3
+    """Whether a yes or no also carries something else ("yes, but for 12 hours", "yes but $25")."""
+    return len(phrases.normalise(message).split()) > 3 or _qualified(message)
+
+
+def _qualified(message: str) -> bool:
+    """Whether a yes comes with a "but", "only" or "instead": the customer wants something changed."""
+    return bool(_CONTRAST.search(phrases.normalise(message)))
+
+
+_CONTRAST = re.compile(r"\b(?:but|except|only|instead|though|however|rather|other|another|different)\b")

@@ -10,12 +10,14 @@ from typing import Any, Mapping
 
 from chatgw.compiler.plans import ActionPlan, ProjectPlan
 from chatgw.compiler.tools import tool_definitions
+from chatgw.engine import form
 from chatgw.engine.approval import Parked
 from chatgw.engine.dialogue import Dialogue, Step
 from chatgw.engine.journal import Journal, RunGuard
 from chatgw.engine.state import ConversationState
 from chatgw.engine.turn import Candidate, Turn, TurnResult
 from chatgw.nlu.acts import split_requests
+from chatgw.nlu.clauses import split_objects, split_values, without_refusals
 from chatgw.nlu.intents import IntentEngine, IntentMatch, IntentScore, build_intent_engine
 from chatgw.nlu.llm import LlmEngine, Proposal, build_llm_engine
 from chatgw.runtime import Sender, run_action
@@ -74,8 +76,9 @@ class Engine:
             return settled
         if state.status == "executing":
             state = state.idle()  # cut short before anything was written ahead: nothing left
+        message, refused = _heard(state, message)
         match, fallback = (None, None) if state.status == "handoff" else await self._understand(state, message)
-        step = self._dialogue.advance(state, message, identity, match, self._requests(state, message))
+        step = self._dialogue.advance(state, message, identity, match, self._requests(state, message), refused=refused)
         while step.run:  # a queued request may run right after the first
             step = await self._run(step, identity, journal)
         candidates = () if match is None else tuple(Candidate(c.name, c.confidence) for c in match.candidates)
@@ -144,18 +147,43 @@ class Engine:
         return self._dialogue.finish(step, outcome, identity, journaled=guard.begun or step.replay)
 
     def _requests(self, state: ConversationState, message: str) -> tuple[tuple[str, IntentMatch], ...]:
-        """The clauses of a message asking for several different actions, each with its match;
-        () when it asks for one thing (or a form is in progress)."""
+        """The requests of a message asking for several things, each with its match; () when
+        it asks for one thing (or a form is in progress).
+
+        Tried in order: one action over a list of values ("reset the keys for proj_a and
+        proj_b": the same action once per value), separate clauses ("reset my key and show my
+        usage"), and one verb over two objects ("show usage and errors"): the latter two must
+        each name a different action. A piece nobody understands means the split was wrong:
+        the message is read whole.
+        """
         if state.status != "idle":
             return ()
-        clauses = split_requests(message)
-        if len(clauses) < 2:
-            return ()
-        matched = tuple((clause, self._intents.match(clause)) for clause in clauses)
-        names = [match.name for _, match in matched]
-        if None in names or len(set(names)) != len(names):
-            return ()  # one action asked twice, or a clause nobody understands: read it whole
-        return matched
+        listed = split_values(message)
+        for pieces, repeated in (
+            (None if listed is None else [piece for piece, _ in listed], True),
+            (split_requests(message), False),
+            (split_objects(message), False),
+        ):
+            if pieces is None or len(pieces) < 2:
+                continue
+            matched = tuple((piece, self._intents.match(piece)) for piece in pieces)
+            names = [match.name for _, match in matched]
+            if None in names or len(set(names)) != (1 if repeated else len(names)):
+                continue
+            if repeated and listed is not None and self._takes_the_list(names[0], message, [v for _, v in listed]):
+                continue
+            return matched
+        return ()
+
+    def _takes_the_list(self, name: str | None, message: str, values: list[str]) -> bool:
+        """Whether the action itself takes two of the listed values ("move the key from proj_a
+        and proj_b" into two slots): then the list is one request, not one per value."""
+        action = self.project.action(name) if name else None
+        if action is None:
+            return False
+        filled = form.fill(message, action).values
+        listed = {value.lower() for value in values}
+        return sum(1 for value in filled.values() if str(value).lower() in listed) > 1
 
     def _replayable(self, name: str | None) -> bool:
         """Whether every state-changing operation of the action honours Idempotency-Key."""
@@ -182,6 +210,21 @@ def build_intents(project: ProjectPlan) -> IntentEngine:
         engine=engine,
         model=model,
     )
+
+
+def _heard(state: ConversationState, message: str) -> tuple[str, bool]:
+    """What of `message` the turn reads, and whether it refuses everything it names.
+
+    "don't reset my key, just show usage" is read as "just show usage": a refused request
+    must reach neither the intents nor the slot reader. At a confirmation a message that only
+    refuses ("don't reset it") is read whole: it is the customer's no.
+    """
+    rest = without_refusals(message)
+    if rest is None:
+        return message, False
+    if rest:
+        return rest, False
+    return message, state.status in ("idle", "collecting")
 
 
 def new_conversation_id() -> str:

@@ -6,11 +6,13 @@ claims and literal slots their default; neither can be typed in the chat.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from chatgw.compiler.plans import ActionPlan, SlotPlan
 from chatgw.formats import timezone_claim
+from chatgw.nlu.changes import relative_change
 from chatgw.nlu.slots import check_said, check_slot_value, extract_slots
 
 
@@ -80,6 +82,46 @@ def fill(
     return Fill(values, errors)
 
 
+def adjust(action: ActionPlan, message: str, given: Fill, current: Mapping[str, Any]) -> Fill:
+    """`given` with a relative change applied to the value it moves ("make it 6 hours longer":
+    12 + 6, not 6; "double that": the one number the request holds, times two).
+
+    The number a message says goes to a slot as usual; when the message says it moves that
+    slot's current value, the sum replaces it. Without a number ("double that") the change
+    applies only when exactly one numeric slot holds a value. The result is checked like
+    any value.
+    """
+    change = relative_change(message)
+    if change is None:
+        return given
+    numeric = [s for s in message_slots(action) if s.type in ("integer", "number") and _is_number(current.get(s.name))]
+    if change.amount is not None:
+        moved = [s for s in numeric if s.name in given.values and given.values[s.name] == change.amount]
+    else:
+        moved = numeric if len(numeric) == 1 and not any(s.name in given.values for s in numeric) else []
+    if len(moved) != 1:
+        return given
+    slot = moved[0]
+    base = current[slot.name]
+    if change.kind == "multiply":
+        raw = base * (change.factor or 1.0)
+    else:
+        raw = base + (change.amount or 0.0) * (1 if change.kind == "add" else -1)
+    values, errors = dict(given.values), dict(given.errors)
+    value, reason = check_slot_value(slot, int(raw) if float(raw).is_integer() else raw)
+    if reason is None:
+        values[slot.name] = value
+        errors.pop(slot.name, None)
+    else:
+        values.pop(slot.name, None)
+        errors[slot.name] = reason
+    return Fill(values, errors)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def claims(action: ActionPlan, identity: Mapping[str, Any]) -> Claims:
     """The identity slots of `action` from `identity`; the claims it lacks are named."""
     values: dict[str, Any] = {}
@@ -136,6 +178,26 @@ def carry(action: ActionPlan, slots: Mapping[str, Any]) -> dict[str, Any]:
             if reason is None:
                 kept[name] = coerced
     return kept
+
+
+def referenced(action: ActionPlan, message: str) -> SlotPlan | None:
+    """The message slot that "the other project", "a different amount" points at, if any.
+
+    A slot is named by the words of its name ("project" for `project_id`); "other",
+    "another", "different" or "wrong" right before one of them says its value is not the one.
+    """
+    words = re.findall(r"[a-z]+", message.lower())
+    for index, word in enumerate(words[:-1]):
+        if word not in _POINTING:
+            continue
+        for slot in message_slots(action):
+            named = {part for part in slot.name.lower().split("_") if part not in ("id", "ids")}
+            if words[index + 1] in named or words[index + 1].rstrip("s") in named:
+                return slot
+    return None
+
+
+_POINTING = frozenset(("other", "another", "different", "wrong", "new"))
 
 
 def message_slots(action: ActionPlan) -> tuple[SlotPlan, ...]:

@@ -154,7 +154,10 @@ def offer_again(value: Any) -> str:
 
 
 def several_requests(actions: list[ActionPlan]) -> str:
-    """ "I'll reset ... first, then show ..." for a message that asked for several things."""
+    """ "I'll reset ... first, then show ..." for a message that asked for several things;
+    "I'll take them one at a time" when it asked for one thing several times."""
+    if len({action.name for action in actions}) == 1 and len(actions) > 1:
+        return f"I'll do this for each of the {len(actions)}, one at a time: {describe(actions[0])}."
     first, *rest = [describe(action) for action in actions]
     return f"I'll {first} first, then {', then '.join(rest)}."
 

@@ -17,6 +17,7 @@ from typing import Literal
 __all__ = [
     "MAX_CLAUSES",
     "MAX_TEXT",
+    "REQUEST_VERBS",
     "BuiltinIntent",
     "builtin_intent",
     "is_fragment",
@@ -450,6 +451,7 @@ _OTHER_VERBS = frozenset(
     """.split()
 )
 _VERBS = _REQUEST_VERBS | _OTHER_VERBS
+REQUEST_VERBS = _REQUEST_VERBS  # the verbs that open a request ("reset", "show"), for nlu.clauses
 
 
 def _is_verb(word: str) -> bool:

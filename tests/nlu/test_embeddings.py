@@ -18,6 +18,7 @@ from chatgw.config.models import NluConfig
 from chatgw.engine.engine import build_intents
 from chatgw.errors import ConfigError
 from chatgw.nlu.intents import build_intent_engine
+from chatgw.nlu.intents.embeddings import _sentence
 from chatgw.nlu.intents.embeddings._encoder import (
     MODEL_SHA256,
     ModelFiles,
@@ -230,3 +231,18 @@ def test_validate_of_an_embeddings_project_loads_no_model_runtime(tmp_path: Path
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[-2] == "0 "
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("usage for (proj_8f2k1)?", "usage"),
+        ("Usage for proj_8f2k1 , please !", "Usage"),
+        ("show the usage for proj_8f2k1 and proj_ab12c", "show the usage"),
+        ("¿usage for «PROJ_8F2K1»?", "usage"),
+        ("switch proj_8f2k1 to enterprise", "switch to enterprise"),
+    ],
+)
+def test_the_encoder_reads_no_id_phrase_politeness_or_stray_punctuation(text: str, read: str):
+    # a dangling "for" or a lone "!" outweighed the one word that says what a short request is
+    assert _sentence(text) == read

@@ -659,3 +659,16 @@ def test_check_slot_value_accepts_what_extract_slots_returns() -> None:
     for slot in slots:
         value, reason = check_slot_value(slot, found[slot.name])
         assert (value, reason) == (found[slot.name], None)
+
+
+_STATUS = SlotPlan("status", enum=("outage", "slow"), synonyms={"outage": ("down", "off"), "slow": ("laggy",)})
+
+
+@pytest.mark.parametrize("text", ["the site was down all morning", "our shop is down", "it went down twice"])
+def test_a_common_word_synonym_counts_when_it_says_how_something_is(text: str) -> None:
+    assert extract_slots(text, [_STATUS]) == {"status": "outage"}
+
+
+@pytest.mark.parametrize("text", ["scroll down to the bottom", "turn it off and on"])
+def test_a_common_word_synonym_elsewhere_still_needs_the_slot_named(text: str) -> None:
+    assert extract_slots(text, [_STATUS]) == {}

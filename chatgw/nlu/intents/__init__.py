@@ -24,6 +24,7 @@ from pathlib import Path
 
 from chatgw.nlu.intents._match import IntentEngine, IntentMatch, IntentScore
 from chatgw.nlu.intents._rules import Rules
+from chatgw.nlu.intents._spelling import SpelledEngine, Speller
 
 __all__ = ["ENGINES", "IntentEngine", "IntentMatch", "IntentScore", "build_intent_engine"]
 
@@ -79,12 +80,15 @@ def build_intent_engine(
                 texts.append(phrase)
                 labels.append(number[name])
     fixed = None if threshold is None else float(threshold)
+    built: IntentEngine
     if engine == "embeddings":
         from chatgw.nlu.intents.embeddings import build_embedding_engine
 
-        return build_embedding_engine(
+        built = build_embedding_engine(
             names, texts, labels, rules, fixed, model=model, cache_dir=cache_dir
         )
-    from chatgw.nlu.intents.lexical import build_lexical_engine
+    else:
+        from chatgw.nlu.intents.lexical import build_lexical_engine
 
-    return build_lexical_engine(names, texts, labels, rules, fixed)
+        built = build_lexical_engine(names, texts, labels, rules, fixed)
+    return SpelledEngine(built, Speller([*texts, *(k for ks in keywords.values() for k in ks)]))

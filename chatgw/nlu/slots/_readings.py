@@ -220,7 +220,7 @@ def _enum_readings(context: Context, kind: SlotKind) -> Iterator[_Reading]:
             yield mention, False, _FUZZY
             continue
         shared = any(o.overlaps(mention.start, mention.end) for o in elsewhere)
-        common = text[mention.start : mention.end].lower() in _COMMON_WORDS
+        common = text[mention.start : mention.end].lower() in _COMMON_WORDS and not _STATED.search(text[: mention.start])
         yield _plain(mention, not shared and not common)
     if context.expected is kind and not kind.numeric:
         for ordinal in (m for m in context.general if m.kind == "ordinal"):
@@ -230,7 +230,9 @@ def _enum_readings(context: Context, kind: SlotKind) -> Iterator[_Reading]:
 
 
 # everyday words that name an enum value only near the slot's words or when asked for:
-# "may I have my invoice" is not the month of May
+# "may I have my invoice" is not the month of May; right after "is", "was", "went" they say
+# how something is ("the api was down"), which is what such a synonym is written for
+_STATED = re.compile(r"\b(?:is|was|were|are|been|being|went|goes|gone|it's|its)\s+$", re.IGNORECASE)
 _COMMON_WORDS = frozenset(
     "a all an and any as at be by can do down for go i in is it just last less may more most "
     "new next no none not now off on one only or other out same some that there this to up "
