@@ -51,7 +51,7 @@ def render(data: dict[str, Any], console: Console) -> None:
     )
     if data["approvals"]:
         console.print(_per_action(
-            "Approvals", data["approvals"], ("requested", "approved", "rejected", "pending"),
+            "Approvals", data["approvals"], ("requested", "approved", "rejected", "withdrawn", "pending"),
             {"p50 wait": ("p50_decision_s", _seconds), "p95 wait": ("p95_decision_s", _seconds)},
         ))
     if data["top_tags"]:
