@@ -14,7 +14,7 @@ import pytest
 from chatgw.engine.approval import WITHDRAWN
 from tests.projects import ACME_ACTIONS
 from tests.server.approving import APPROVAL, EXTEND, OPERATOR, Customer, approval_project, extensions
-from tests.server.gateway import UPSTREAM_TOKEN, build_app, running, wait_for
+from tests.server.gateway import ENV, UPSTREAM_TOKEN, build_app, running, wait_for
 from tests.upstream import serve
 
 pytestmark = pytest.mark.usefixtures("each_store")
@@ -226,6 +226,21 @@ def test_insights_count_approvals_per_action_and_a_daily_series(tmp_path: Path, 
     today = data["daily"][-1]
     assert today == {"date": today["date"], "conversations": 4, "resolved_without_human": 0, "handoffs": 1, "approvals": 3}
     assert sum(day["conversations"] for day in data["daily"]) == data["conversations"] == 4
+
+    from typer.testing import CliRunner
+
+    import chatgw.cli.commands  # noqa: F401  (registers the commands)
+    from chatgw.cli import app as cli
+
+    text = CliRunner(env=ENV).invoke(cli, ["insights", "--config", str(config), "--since", "7d"])
+    assert text.exit_code == 0, text.output
+    rows = [[cell.strip() for cell in line.strip().strip("│").split("│")] for line in text.output.splitlines() if "│" in line]
+    dated = [row for row in rows if row[0] in {day["date"] for day in data["daily"]}]
+    assert [row[0] for row in dated] == [day["date"] for day in data["daily"]]  # every day, oldest first
+    assert dated[-1] == [today["date"], "4", "0", "1", "3"] and dated[0][1:] == ["0", "0", "0", "0"]
+    assert "Daily (UTC)" in text.output and "approvals asked" in text.output
+    [approvals] = [row for row in rows if row[0] == "extend_trial" and len(row) == 8]
+    assert approvals[:6] == ["extend_trial", "3", "1", "1", "0", "1"]  # requested, approved, rejected, withdrawn, pending
 
 
 def test_chatgw_inbox_approve_and_reject_decide_from_the_terminal(tmp_path: Path, upstream) -> None:
