@@ -33,7 +33,8 @@ from chatgw.runtime import ActionOutcome, Sender, request_digest, run_action, ru
 from chatgw.store import NewApproval, NewHandoff, RunRecord, Store, TurnRecord, delivery_id
 
 _log = logging.getLogger("chatgw")
-_USED = "this confirmation was used already; its request was sent once and is not sent again"
+_IN_DOUBT = ("sending", "unknown")  # written ahead, and no answer recorded: it may have reached the API
+_UNSENT = ("rejected", "withdrawn")  # a parked request that was never sent
 
 Status = Literal["confirmation_required", "done", "failed", "handed_off", "awaiting_approval"]
 
@@ -190,14 +191,14 @@ class ToolCalls:
             sequence=1, run_key=key, confirmed=confirmed,
         )
         journal = self._journal(conversation, caller.subject, dict(caller.claims))
-        if approval.needed(action, checked.slots, caller.claims):
-            # The same policy as in chat: a confirmed call the action's `approval:` covers is
-            # parked for a teammate, never sent by the agent's say-so.
-            return self._park(tool, action, checked, caller, conversation, state, journal)
         guard = RunGuard(journal, run_key=key, action=action.name, state=state.to_dict(), confirmed=confirmed)
         try:
-            if confirmed is not None and self._store.run_status(key) is not None:
-                raise ToolCallError(_USED)
+            if confirmed is not None and self._store.get_conversation(conversation) is not None:
+                raise self._used(key, conversation)  # the token's call was run, or parked, before
+            if approval.needed(action, checked.slots, caller.claims):
+                # The same policy as in chat: a confirmed call the action's `approval:` covers is
+                # parked for a teammate, never sent by the agent's say-so.
+                return self._park(tool, action, checked, caller, conversation, state, journal)
             outcome = await run_action(
                 action, self._sender, self.project.upstream, slots=checked.slots, identity=caller.claims,
                 run_key=key, guard=guard,
@@ -212,10 +213,35 @@ class ToolCalls:
             ) from None
         if outcome.outcome == "unknown" and not guard.begun and confirmed is not None:
             # begin_run refused the run key: another call with this token got there first.
-            raise ToolCallError(_USED)
+            raise self._used(key, conversation)
         result = _result(tool, outcome)
         self._record(tool, action, checked, caller, conversation, state, outcome, result, guard, journal)
         return result
+
+    def _used(self, key: str, conversation: str) -> ToolCallError:
+        """The refusal of a token used before, saying what became of the call it confirmed."""
+        used = "this confirmation was used already"
+        found = self._store.run_status(key)
+        if found is None:
+            waiting = self._store.open_handoff(conversation)
+            if waiting is not None and waiting.approval is not None:
+                return ToolCallError(
+                    f"{used}: its request is waiting for a teammate's approval (handoff {waiting.id}) and is "
+                    "not parked or sent again"
+                )
+        if found is None or found[0] in _IN_DOUBT:
+            # Started and never answered on record: the gateway stopped mid-call, or the call is
+            # still out. Sending again could do it twice; the run is settled, or handed to a person.
+            return ToolCallError(
+                f"{used}, and whether its request reached the API is not known: its answer was never "
+                "recorded (the call is still out, or chatgw stopped during it). It is not sent again. Tell "
+                "the customer a teammate will check the outcome; do not ask for a new confirmation of the same change"
+            )
+        outcome, status = found
+        if outcome in _UNSENT:
+            return ToolCallError(f"{used}: its request was {outcome} before it was sent, so nothing was sent")
+        answered = f", answered HTTP {status}" if status is not None else ""
+        return ToolCallError(f"{used}: its request was sent once (outcome {outcome}{answered}) and is not sent again")
 
     def _record(
         self, tool: ToolDefinition, action: ActionPlan, checked: Arguments, caller: Caller, conversation: str,

@@ -237,7 +237,9 @@ def test_an_action_that_needs_approval_is_parked_for_a_teammate_not_sent(tmp_pat
     calls = _calls(tmp_path, upstream, store, Clock(), rotate_or_hand_over=ROTATE_OR_HAND_OVER + "approval: always\n")
     proposed = _call(calls, "rotate_or_hand_over", {"project_id": "proj_ab12c"})
 
-    done = _call(calls, "rotate_or_hand_over", {"project_id": "proj_ab12c", "confirmation": proposed.data["confirmation"]})
+    confirmed = {"project_id": "proj_ab12c", "confirmation": proposed.data["confirmation"]}
+    done = _call(calls, "rotate_or_hand_over", confirmed)
+    again = _refused(calls, "rotate_or_hand_over", confirmed)
 
     assert done.data["status"] == "awaiting_approval" and "approval" in done.data["reply"]
     assert upstream.received == []
@@ -245,3 +247,5 @@ def test_an_action_that_needs_approval_is_parked_for_a_teammate_not_sent(tmp_pat
     assert handoff.kind == "approval" and handoff.approval is not None and handoff.approval.status == "pending"
     assert handoff.id == done.data["handoff_id"]
     assert done.data["request"] == proposed.data["request"]
+    assert "used already" in again and "waiting for a teammate's approval" in again and done.data["handoff_id"] in again
+    assert len(store.handoffs()) == 1
