@@ -62,22 +62,27 @@ def test_a_store_of_the_previous_release_is_refused_then_upgraded_to_the_current
     assert upgrade_store(store_url) == []  # twice is harmless
 
 
-def test_a_store_at_0002_keeps_its_handoffs_as_kind_handoff_and_gains_approvals(store_url: str) -> None:
+def _at_revision(url: str, revision: str, handoff: str) -> None:
+    """A store migrated only up to `revision`, holding one conversation and the handoff whose
+    INSERT ... VALUES `handoff` gives (in that revision's columns)."""
     from alembic import command
 
     from chatgw.store.migrations import _config
 
-    engine = create_engine(store_url)
+    engine = create_engine(url)
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "0002")
-        for statement in (
+        command.upgrade(_config(connection), revision)
+        connection.exec_driver_sql(
             "INSERT INTO conversations (id, claims, state, status, handed_off, version, created_at, updated_at)"
-            " VALUES ('c1', '{}', '{}', 'handoff', 1, 1, 1.0, 1.0)",
-            "INSERT INTO handoffs (id, conversation_id, status, reason, packet, created_at, updated_at)"
-            " VALUES ('h_1', 'c1', 'open', 'customer_asked', '{}', 1.0, 1.0)",
-        ):
-            connection.exec_driver_sql(statement)
+            " VALUES ('c1', '{}', '{}', 'handoff', 1, 1, 1.0, 1.0)"
+        )
+        connection.exec_driver_sql("INSERT INTO handoffs " + handoff)
     engine.dispose()
+
+
+def test_a_store_at_0002_keeps_its_handoffs_as_kind_handoff_and_gains_approvals(store_url: str) -> None:
+    _at_revision(store_url, "0002", "(id, conversation_id, status, reason, packet, created_at, updated_at)"
+                 " VALUES ('h_1', 'c1', 'open', 'customer_asked', '{}', 1.0, 1.0)")
     with pytest.raises(StoreOutdated):
         open_store(store_url)
     assert upgrade_store(store_url) == ["0003", "0004"]
@@ -92,22 +97,13 @@ def test_a_store_at_0002_keeps_its_handoffs_as_kind_handoff_and_gains_approvals(
 
 
 def test_a_store_at_0003_gains_the_inbox_indexes_and_keeps_its_handoffs(store_url: str) -> None:
-    from alembic import command
-
-    from chatgw.store.migrations import _config
-
+    _at_revision(store_url, "0003", "(id, conversation_id, status, reason, kind, packet, created_at, updated_at)"
+                 " VALUES ('h_1', 'c1', 'open', 'customer_asked', 'handoff', '{}', 1.0, 2.0)")
     engine = create_engine(store_url)
-    with engine.begin() as connection:
-        command.upgrade(_config(connection), "0003")
-        for statement in (
-            "INSERT INTO conversations (id, claims, state, status, handed_off, version, created_at, updated_at)"
-            " VALUES ('c1', '{}', '{}', 'handoff', 1, 1, 1.0, 1.0)",
-            "INSERT INTO handoffs (id, conversation_id, status, reason, kind, packet, created_at, updated_at)"
-            " VALUES ('h_1', 'c1', 'open', 'customer_asked', 'handoff', '{}', 1.0, 2.0)",
-        ):
-            connection.exec_driver_sql(statement)
-    indexes_before = {index["name"] for index in inspect(engine).get_indexes("handoffs")}
-    engine.dispose()
+    try:
+        indexes_before = {index["name"] for index in inspect(engine).get_indexes("handoffs")}
+    finally:
+        engine.dispose()
     with pytest.raises(StoreOutdated, match="revision 0003"):
         open_store(store_url)
     assert upgrade_store(store_url) == ["0004"]
