@@ -260,16 +260,10 @@ class ToolCalls:
             run_key=state.run_key, idempotency_key=keyed[-1] if keyed else None, journaled=guard.begun,
         )
         message = _call_message(tool, checked)
-        ended = replace(state.idle(), status="handoff" if status == "handed_off" else "idle", sequence=1)
         handoff = None
         if status == "handed_off":
             handoff = self._handoff(conversation, _reason(outcome), message, result.data["reply"], run, checked, caller, tags, now)
-        record = TurnRecord(
-            conversation_id=conversation, lease=journal.lease, state=ended.to_dict(),
-            status=ended.status, claims=dict(caller.claims), message=message, intent=action.name,
-            out_of_scope=False, replies=(result.data["reply"],), outcome=ending, runs=(run,), tags=tags,
-            handoff=handoff, subject=caller.subject, at=now,
-        )
+        record = _turn(conversation, journal, caller, state, message, result.data["reply"], ending, (run,), tags, handoff, now)
         try:
             self._store.save_turn(record)
         except SQLAlchemyError as error:
@@ -292,13 +286,7 @@ class ToolCalls:
         tags = _tags(action, "handoff")
         message = _call_message(tool, checked)
         handoff = self._handoff(conversation, approval.REASON, message, reply, None, checked, caller, tags, now, parked)
-        ended = replace(state.idle(), status="handoff", handoff_reason=approval.REASON, sequence=1)
-        record = TurnRecord(
-            conversation_id=conversation, lease=journal.lease, state=ended.to_dict(),
-            status=ended.status, claims=dict(caller.claims), message=message, intent=action.name,
-            out_of_scope=False, replies=(reply,), outcome="handoff", runs=(), tags=tags,
-            handoff=handoff, subject=caller.subject, at=now,
-        )
+        record = _turn(conversation, journal, caller, state, message, reply, "handoff", (), tags, handoff, now)
         try:
             self._store.save_turn(record)
         except SQLAlchemyError:
@@ -328,6 +316,23 @@ class ToolCalls:
         webhook = self.project.handoff.webhook
         payload = json.dumps(packet, sort_keys=True, separators=(",", ":"), default=str)
         return NewHandoff(handoff_id, reason, packet, ((webhook, payload),) if webhook else (), pending)
+
+
+def _turn(
+    conversation: str, journal: CallJournal, caller: Caller, state: ConversationState, message: str, reply: str,
+    outcome: str, runs: tuple[RunRecord, ...], tags: tuple[str, ...], handoff: NewHandoff | None, now: float,
+) -> TurnRecord:
+    """A call as the store keeps a chat turn: the call in place of the customer's message, the
+    reply as the bot's, and the state it ends in (handed over, with why, or idle)."""
+    ended = replace(
+        state.idle(), status="idle" if handoff is None else "handoff",
+        handoff_reason=None if handoff is None else handoff.reason, sequence=1,
+    )
+    return TurnRecord(
+        conversation_id=conversation, lease=journal.lease, state=ended.to_dict(), status=ended.status,
+        claims=dict(caller.claims), message=message, intent=state.action, out_of_scope=False, replies=(reply,),
+        outcome=outcome, runs=runs, tags=tags, handoff=handoff, subject=caller.subject, at=now,
+    )
 
 
 def _tags(action: ActionPlan, ending: str) -> tuple[str, ...]:
