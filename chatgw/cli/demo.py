@@ -38,6 +38,7 @@ def demo(
         f"  chat      {urls['chat']}\n"
         f"  inbox     {urls['inbox']}\n"
         f"  insights  {urls['insights']}\n"
+        f"  MCP       {urls['mcp']} (streamable HTTP; header Authorization: Bearer <identity_token of {urls['identity']}>)\n"
         f"  Acme API  {urls['acme_api']} (spec at /openapi.yaml)\n"
         f"Signed in as the demo customer cus_demo, who owns projects proj_8f2k1 and proj_ab12c.\n"
         "Try: 'reset my api key for proj_8f2k1', 'how much of my quota have I used', 'talk to a human'."

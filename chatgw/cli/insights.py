@@ -22,7 +22,7 @@ def insights(
     since: str = typer.Option("7d", "--since", help="Window: 7d, 24h, 30m, 2w."),
     output: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
 ) -> None:
-    """Per action requests, successes, failures, handoffs and latency; approvals; deflection; top tags; unmet asks."""
+    """Per action requests, successes, failures, handoffs and latency; a daily series; approvals; deflection; top tags; unmet asks."""
     store = open_project_store(config)
     from chatgw.store import insights as compute  # heavy: only when the command runs
 
@@ -40,7 +40,7 @@ def insights(
 
 def render(data: dict[str, Any], console: Console) -> None:
     """The insights as rich tables."""
-    console.print(_per_action(
+    _show(console, _per_action(
         f"Actions, last {data['since']}", data["actions"], ("requests", "successes", "failures", "handoffs"),
         {"p50 ms": ("p50_ms", _ms), "p95 ms": ("p95_ms", _ms)},
     ))
@@ -49,9 +49,10 @@ def render(data: dict[str, Any], console: Console) -> None:
         f"Conversations: {data['conversations']}; resolved with no human: {data['resolved_without_human']}"
         f" (deflection {'-' if rate is None else f'{rate:.0%}'}); handed off: {data['handed_off']}"
     )
+    _show(console, _daily(data["daily"]))
     if data["approvals"]:
-        console.print(_per_action(
-            "Approvals", data["approvals"], ("requested", "approved", "rejected", "pending"),
+        _show(console, _per_action(
+            "Approvals", data["approvals"], ("requested", "approved", "rejected", "withdrawn", "pending"),
             {"p50 wait": ("p50_decision_s", _seconds), "p95 wait": ("p95_decision_s", _seconds)},
         ))
     if data["top_tags"]:
@@ -60,14 +61,22 @@ def render(data: dict[str, Any], console: Console) -> None:
         tags.add_column("conversations", justify="right")
         for row in data["top_tags"]:
             tags.add_row(row["tag"], str(row["conversations"]))
-        console.print(tags)
+        _show(console, tags)
     if data["out_of_scope"]:
         asks = Table(title="Most frequent out-of-scope messages")
         asks.add_column("message")
         asks.add_column("count", justify="right")
         for row in data["out_of_scope"]:
             asks.add_row(row["message"], str(row["count"]))
-        console.print(asks)
+        _show(console, asks)
+
+
+def _show(console: Console, table: Table) -> None:
+    """Print `table`; into a pipe or a file as wide as its content, so no cell is cut to "…"."""
+    if not console.is_terminal:  # nobody's window to fit: a pipe or a file gets every character
+        unbounded = console.measure(table, options=console.options.update_width(10_000)).maximum
+        console.width = max(console.width, unbounded)
+    console.print(table)
 
 
 def _per_action(
@@ -81,6 +90,23 @@ def _per_action(
         times = (show(row[key]) for key, show in timed.values())
         table.add_row(row["action"], *(str(row[key]) for key in counts), *times)
     return table
+
+
+def _daily(days: list[dict[str, Any]]) -> Table:
+    """One row per UTC day, oldest first, quiet days included (as the JSON's `daily`)."""
+    table = Table(title="Daily (UTC)")
+    table.add_column("date")
+    for heading in _DAILY.values():
+        table.add_column(heading, justify="right")
+    for day in days:
+        table.add_row(day["date"], *(str(day[key]) for key in _DAILY))
+    return table
+
+
+_DAILY = {  # the daily series' counts, as the table heads them
+    "conversations": "conversations", "resolved_without_human": "resolved, no human",
+    "handoffs": "handoffs", "approvals": "approvals asked",
+}
 
 
 def _ms(value: float | None) -> str:

@@ -54,6 +54,8 @@ class Demo:
             "chat": f"{base}/",
             "inbox": f"{base}/inbox",
             "insights": f"{base}/insights",
+            "mcp": f"{base}/mcp",
+            "identity": f"{base}/demo/identity",  # the demo customer's identity token, for /mcp
             "acme_api": f"http://127.0.0.1:{self.settings.api_port}",
         }
 

@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 from chatgw.compiler.plans import ActionPlan, ProjectPlan
 from chatgw.engine import wording
+from chatgw.engine.turn import ActionRun
 from chatgw.errors import RenderError
 from chatgw.runtime import PreparedRequest, request_digest
 from chatgw.runtime.render import is_true
@@ -24,6 +25,10 @@ REASON = "approval"  # the handoff reason, and the kind of the handoff
 WAITING = (
     "Your request is waiting for a teammate's approval. Nothing has been sent yet; "
     "their answer will appear here in this chat."
+)
+WITHDRAWN = (
+    "OK, I've withdrawn your request before anyone approved it: nothing was sent and nothing was changed. "
+    "Anything else I can help with?"
 )
 
 
@@ -134,6 +139,14 @@ def requested(reason: str | None) -> str:
     return (
         f"{why}I've passed your request to a teammate for approval; nothing has been sent yet. "
         "Their answer will appear here in this chat."
+    )
+
+
+def unsent_run(parked: Parked, outcome: str, error: str | None = None) -> ActionRun:
+    """The record of a parked run that ends without being sent (`rejected`, `withdrawn`)."""
+    return ActionRun(
+        parked.action, parked.operation, outcome, request=dict(parked.preview), run_key=parked.run_key,
+        idempotency_key=parked.request.get("idempotency_key"), error=error,
     )
 
 

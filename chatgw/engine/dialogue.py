@@ -54,6 +54,7 @@ class Step:
     choices: tuple[str, ...] = ()  # buttons under the last reply; sending one's text picks it
     parked: approval.Parked | None = None  # the run waits for a teammate's approval
     first: PreparedRequest | None = None  # sent as the run's first request (an approved one)
+    withdrawn: bool = False  # the customer cancelled the run parked for approval
 
     def say(self, text: str) -> None:
         self.replies.append(text)
@@ -84,6 +85,8 @@ class Dialogue:
         """
         step = Step(state=state, intent=state.action, confidence=state.confidence)
         if state.status == "handoff" or match is None:
+            if state.handoff_reason == approval.REASON and builtin_intent(message) == "never_mind":
+                return self._withdraw(step)
             step.say(approval.WAITING if state.handoff_reason == approval.REASON else phrases.HANDOFF_WAITING)
             return step
         offered = state.choices if state.status == "idle" else ()
@@ -384,11 +387,20 @@ class Dialogue:
     def rejected(self, state: ConversationState, parked: approval.Parked, reason: str) -> Step:
         """A teammate rejected the parked run: nothing is sent; the customer hears why."""
         step = Step(state=replace(state.idle(), handoff_reason=None), intent=parked.action, confidence=state.confidence)
-        step.runs.append(
-            ActionRun(parked.action, parked.operation, "rejected", request=dict(parked.preview), run_key=parked.run_key,
-                      idempotency_key=parked.request.get("idempotency_key"), error=reason)
-        )
+        step.runs.append(approval.unsent_run(parked, "rejected", reason))
         step.say(approval.rejected(reason))
+        step.outcome = "cancelled"
+        return step
+
+    def _withdraw(self, step: Step) -> Step:
+        """The customer cancels the request a teammate has yet to approve: nothing is sent.
+
+        The dialogue does not hold the parked run; the server withdraws the approval it keeps,
+        in the transaction that saves this turn, and refuses the turn if a teammate decided first.
+        """
+        step.state = replace(step.state.idle(), handoff_reason=None, queue=())
+        step.withdrawn = True
+        step.say(approval.WITHDRAWN)
         step.outcome = "cancelled"
         return step
 

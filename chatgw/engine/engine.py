@@ -261,6 +261,7 @@ def _result(
         handoff_reason=step.handoff_reason,
         outcome=step.outcome,
         parked=step.parked,
+        withdrawn=step.withdrawn,
         nlu_fallback=fallback,
     )
 

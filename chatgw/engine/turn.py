@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Mapping
 
-from chatgw.engine.approval import Parked
 from chatgw.engine.state import ConversationState
+
+if TYPE_CHECKING:  # approval builds ActionRuns: a runtime import would be a cycle
+    from chatgw.engine.approval import Parked
 
 ConversationOutcome = Literal["resolved", "failed", "handoff", "cancelled", "out_of_scope"]
 
@@ -57,7 +59,7 @@ class ActionRun:
 
     action: str
     operation: str | None  # operationId (or `METHOD /path`); None for `answer:` actions
-    outcome: str  # ok | failed | invalid | unreachable | handoff | changed | unknown | rejected
+    outcome: str  # ok | failed | invalid | unreachable | handoff | changed | unknown | rejected | withdrawn
     status: int | None = None
     latency_ms: float | None = None
     request: Mapping[str, Any] | None = None  # redacted preview of the last request
@@ -79,6 +81,7 @@ class TurnResult:
     handoff_reason: str | None = None  # set on the turn that handed over
     outcome: ConversationOutcome | None = None  # set when the conversation reached one
     parked: Parked | None = None  # the confirmed run now waiting for a teammate's approval
+    withdrawn: bool = False  # the customer cancelled the run waiting for approval (the server withdraws it)
     nlu_fallback: str | None = None  # why the LLM engine failed this turn (the fallback read it)
 
 

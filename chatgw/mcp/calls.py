@@ -17,7 +17,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Literal, Mapping, Protocol
+from typing import Any, Awaitable, Callable, Literal, Mapping, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,7 +33,8 @@ from chatgw.runtime import ActionOutcome, Sender, request_digest, run_action, ru
 from chatgw.store import NewApproval, NewHandoff, RunRecord, Store, TurnRecord, delivery_id
 
 _log = logging.getLogger("chatgw")
-_USED = "this confirmation was used already; its request was sent once and is not sent again"
+_IN_DOUBT = ("sending", "unknown")  # written ahead, and no answer recorded: it may have reached the API
+_UNSENT = ("rejected", "withdrawn")  # a parked request that was never sent
 
 Status = Literal["confirmation_required", "done", "failed", "handed_off", "awaiting_approval"]
 
@@ -48,6 +49,12 @@ class CallJournal(Journal, Protocol):
 JournalFactory = Callable[[str, "str | None", dict[str, Any]], CallJournal]
 # observe(action, outcome, handoff): after each run is stored (metrics, logs, the webhook outbox)
 Observer = Callable[[str, ActionOutcome, "NewHandoff | None"], None]
+# offload(call, *args): run a blocking store call, awaited
+Offload = Callable[..., Awaitable[Any]]
+
+
+async def _inline(call: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    return call(*args, **kwargs)
 
 
 class ToolCallError(ChatgwError):
@@ -100,7 +107,7 @@ class ToolCalls:
     def __init__(
         self, project: ProjectPlan, store: Store, sender: Sender, keys: TokenKeys, *,
         journal: JournalFactory, ttl: float | None = None, observe: Observer = lambda action, outcome, handoff: None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.time, offload: Offload | None = None,
     ) -> None:
         self.project = project
         self.tools = tool_definitions(project)
@@ -112,6 +119,9 @@ class ToolCalls:
         self._ttl = project.server.confirmation_ttl if ttl is None else ttl
         self._observe = observe
         self._clock = clock
+        # How store calls run: the gateway's store threads in `serve` (never on the event loop
+        # of a network database), inline where none is given (`chatgw mcp` on stdio).
+        self._offload = offload or _inline
 
     def tool(self, name: str) -> ToolDefinition:
         found = self._by_name.get(name)
@@ -190,14 +200,14 @@ class ToolCalls:
             sequence=1, run_key=key, confirmed=confirmed,
         )
         journal = self._journal(conversation, caller.subject, dict(caller.claims))
-        if approval.needed(action, checked.slots, caller.claims):
-            # The same policy as in chat: a confirmed call the action's `approval:` covers is
-            # parked for a teammate, never sent by the agent's say-so.
-            return self._park(tool, action, checked, caller, conversation, state, journal)
         guard = RunGuard(journal, run_key=key, action=action.name, state=state.to_dict(), confirmed=confirmed)
         try:
-            if confirmed is not None and self._store.run_status(key) is not None:
-                raise ToolCallError(_USED)
+            if confirmed is not None and await self._offload(self._store.get_conversation, conversation) is not None:
+                raise await self._offload(self._used, key, conversation)  # the token's call was run, or parked, before
+            if approval.needed(action, checked.slots, caller.claims):
+                # The same policy as in chat: a confirmed call the action's `approval:` covers is
+                # parked for a teammate, never sent by the agent's say-so.
+                return await self._park(tool, action, checked, caller, conversation, state, journal)
             outcome = await run_action(
                 action, self._sender, self.project.upstream, slots=checked.slots, identity=caller.claims,
                 run_key=key, guard=guard,
@@ -212,12 +222,37 @@ class ToolCalls:
             ) from None
         if outcome.outcome == "unknown" and not guard.begun and confirmed is not None:
             # begin_run refused the run key: another call with this token got there first.
-            raise ToolCallError(_USED)
+            raise await self._offload(self._used, key, conversation)
         result = _result(tool, outcome)
-        self._record(tool, action, checked, caller, conversation, state, outcome, result, guard, journal)
+        await self._record(tool, action, checked, caller, conversation, state, outcome, result, guard, journal)
         return result
 
-    def _record(
+    def _used(self, key: str, conversation: str) -> ToolCallError:
+        """The refusal of a token used before, saying what became of the call it confirmed."""
+        used = "this confirmation was used already"
+        found = self._store.run_status(key)
+        if found is None:
+            waiting = self._store.open_handoff(conversation)
+            if waiting is not None and waiting.approval is not None:
+                return ToolCallError(
+                    f"{used}: its request is waiting for a teammate's approval (handoff {waiting.id}) and is "
+                    "not parked or sent again"
+                )
+        if found is None or found[0] in _IN_DOUBT:
+            # Started and never answered on record: the gateway stopped mid-call, or the call is
+            # still out. Sending again could do it twice; the run is settled, or handed to a person.
+            return ToolCallError(
+                f"{used}, and whether its request reached the API is not known: its answer was never "
+                "recorded (the call is still out, or chatgw stopped during it). It is not sent again. Tell "
+                "the customer a teammate will check the outcome; do not ask for a new confirmation of the same change"
+            )
+        outcome, status = found
+        if outcome in _UNSENT:
+            return ToolCallError(f"{used}: its request was {outcome} before it was sent, so nothing was sent")
+        answered = f", answered HTTP {status}" if status is not None else ""
+        return ToolCallError(f"{used}: its request was sent once (outcome {outcome}{answered}) and is not sent again")
+
+    async def _record(
         self, tool: ToolDefinition, action: ActionPlan, checked: Arguments, caller: Caller, conversation: str,
         state: ConversationState, outcome: ActionOutcome, result: ToolResult, guard: RunGuard, journal: CallJournal,
     ) -> None:
@@ -234,25 +269,19 @@ class ToolCalls:
             run_key=state.run_key, idempotency_key=keyed[-1] if keyed else None, journaled=guard.begun,
         )
         message = _call_message(tool, checked)
-        ended = replace(state.idle(), status="handoff" if status == "handed_off" else "idle", sequence=1)
         handoff = None
         if status == "handed_off":
             handoff = self._handoff(conversation, _reason(outcome), message, result.data["reply"], run, checked, caller, tags, now)
-        record = TurnRecord(
-            conversation_id=conversation, lease=journal.lease, state=ended.to_dict(),
-            status=ended.status, claims=dict(caller.claims), message=message, intent=action.name,
-            out_of_scope=False, replies=(result.data["reply"],), outcome=ending, runs=(run,), tags=tags,
-            handoff=handoff, subject=caller.subject, at=now,
-        )
+        record = _turn(conversation, journal, caller, state, message, result.data["reply"], ending, (run,), tags, handoff, now)
         try:
-            self._store.save_turn(record)
+            await self._offload(self._store.save_turn, record)
         except SQLAlchemyError as error:
             # What was done is done: the agent hears it. A run written ahead stays in the store
             # (`sent` or `sending`), where the gateway's sweep settles it.
             _log.warning("mcp call %s of %s not stored: %s", conversation, action.name, type(error).__name__)
         self._observe(action.name, outcome, handoff)
 
-    def _park(
+    async def _park(
         self, tool: ToolDefinition, action: ActionPlan, checked: Arguments, caller: Caller, conversation: str,
         state: ConversationState, journal: CallJournal,
     ) -> ToolResult:
@@ -266,15 +295,9 @@ class ToolCalls:
         tags = _tags(action, "handoff")
         message = _call_message(tool, checked)
         handoff = self._handoff(conversation, approval.REASON, message, reply, None, checked, caller, tags, now, parked)
-        ended = replace(state.idle(), status="handoff", handoff_reason=approval.REASON, sequence=1)
-        record = TurnRecord(
-            conversation_id=conversation, lease=journal.lease, state=ended.to_dict(),
-            status=ended.status, claims=dict(caller.claims), message=message, intent=action.name,
-            out_of_scope=False, replies=(reply,), outcome="handoff", runs=(), tags=tags,
-            handoff=handoff, subject=caller.subject, at=now,
-        )
+        record = _turn(conversation, journal, caller, state, message, reply, "handoff", (), tags, handoff, now)
         try:
-            self._store.save_turn(record)
+            await self._offload(self._store.save_turn, record)
         except SQLAlchemyError:
             raise ToolCallError("chatgw's store is unavailable, so nothing was sent or parked; retry in a moment") from None
         data = {
@@ -302,6 +325,23 @@ class ToolCalls:
         webhook = self.project.handoff.webhook
         payload = json.dumps(packet, sort_keys=True, separators=(",", ":"), default=str)
         return NewHandoff(handoff_id, reason, packet, ((webhook, payload),) if webhook else (), pending)
+
+
+def _turn(
+    conversation: str, journal: CallJournal, caller: Caller, state: ConversationState, message: str, reply: str,
+    outcome: str, runs: tuple[RunRecord, ...], tags: tuple[str, ...], handoff: NewHandoff | None, now: float,
+) -> TurnRecord:
+    """A call as the store keeps a chat turn: the call in place of the customer's message, the
+    reply as the bot's, and the state it ends in (handed over, with why, or idle)."""
+    ended = replace(
+        state.idle(), status="idle" if handoff is None else "handoff",
+        handoff_reason=None if handoff is None else handoff.reason, sequence=1,
+    )
+    return TurnRecord(
+        conversation_id=conversation, lease=journal.lease, state=ended.to_dict(), status=ended.status,
+        claims=dict(caller.claims), message=message, intent=state.action, out_of_scope=False, replies=(reply,),
+        outcome=outcome, runs=runs, tags=tags, handoff=handoff, subject=caller.subject, at=now,
+    )
 
 
 def _tags(action: ActionPlan, ending: str) -> tuple[str, ...]:

@@ -72,4 +72,6 @@ def _tool_calls(plans: Plans, gateway: Gateway, keys: TokenKeys) -> ToolCalls:
             if handoff.webhooks:
                 gateway.outbox_wakeup.set()
 
-    return ToolCalls(plans.project, store, gateway.sender, keys, journal=journal, observe=observe)
+    return ToolCalls(
+        plans.project, store, gateway.sender, keys, journal=journal, observe=observe, offload=gateway.store_calls.run
+    )

@@ -59,6 +59,11 @@ def _approval(gw: Gateway, handoff_id: str) -> tuple[Handoff, Approval]:
     approval = handoff.approval
     if approval is None:
         raise ApiError(409, "not_an_approval", f"handoff {handoff_id} is of kind {handoff.kind}: there is nothing to approve or reject")
+    if approval.status == "withdrawn":
+        raise ApiError(
+            409, "approval_withdrawn",
+            "the customer withdrew this request before it was decided; nothing was sent and there is nothing to approve or reject",
+        )
     if approval.status != "pending":
         raise ApiError(
             409, "approval_decided",

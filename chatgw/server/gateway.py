@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from chatgw.compiler import load_project
 from chatgw.compiler.plans import ProjectPlan
 from chatgw.engine import ActionRun, ConversationState, Engine, RunStart, RunStatus, TurnResult
-from chatgw.engine.approval import Parked
+from chatgw.engine.approval import Parked, unsent_run
 from chatgw.engine.clarify import standing
 from chatgw.engine.engine import new_conversation_id
 from chatgw.errors import ChatgwError, CompileError
@@ -46,6 +46,8 @@ from chatgw.store import (
 )
 
 T = TypeVar("T")
+CUSTOMER = "customer"  # who decided an approval the customer withdrew
+
 # A turn no customer message started, carried out by the engine over the turn's journal.
 Decide = Callable[[ConversationState, "StoreJournal"], Awaitable[TurnResult]]
 
@@ -161,6 +163,10 @@ class Gateway:
             now = time.time()
             turn = result.turn
             runs = tuple(_run_record(run, now) for run in result.runs)
+            decided = journal.decision  # None once the approved run's write-ahead recorded it
+            if result.withdrawn:
+                decided, withdrawn = await self.store_calls.run(self._withdrawal, conversation_id, now)
+                runs += (_run_record(withdrawn, now),)
             handoff = None if result.handoff_reason is None else await self.store_calls.run(
                 self._new_handoff, plans, conversation_id, result, runs, message, claims, now
             )
@@ -170,7 +176,7 @@ class Gateway:
                 out_of_scope=result.outcome == "out_of_scope" or result.handoff_reason == "out_of_scope",
                 replies=turn.replies, outcome=result.outcome, runs=runs, tags=turn.tags, handoff=handoff,
                 delivered=tuple(m.id for m in agent), subject=who, at=now,
-                decision=decision, undelivered=decide is not None,
+                decision=decided, undelivered=decide is not None,
             )
             saved = await self.store_calls.run(self.store.save_turn, record)
         except BaseException as error:
@@ -180,6 +186,10 @@ class Gateway:
             raise ApiError(409, "conversation_busy", "this turn took too long and was superseded; retry")
         self._log_runs(conversation_id, result)
         self._count(plans, result)
+        if result.withdrawn and decided is not None:
+            self.metrics.approvals.labels(runs[-1].action, "withdrawn").inc()
+            event(self.logger, "approval_withdrawn", handoff_id=decided.handoff_id, conversation_id=conversation_id,
+                  action=runs[-1].action)
         if handoff is not None and handoff.webhooks:
             self.outbox_wakeup.set()
         body = turn.as_dict()
@@ -264,6 +274,18 @@ class Gateway:
         except Exception as failure:  # the store itself is failing: the lease lapses in LEASE_SECONDS
             event(self.logger, "lease_release_failed", logging.ERROR, conversation_id=conversation_id,
                   error=type(failure).__name__)
+
+    def _withdrawal(self, conversation_id: str, now: float) -> tuple[Decision, ActionRun]:
+        """The customer's withdrawal of the conversation's pending approval, and its unsent run.
+
+        Saved with the turn in one transaction, which records it only while the approval is
+        still pending: a teammate's decision that got there first wins, and this turn is refused.
+        """
+        handoff = self.store.open_handoff(conversation_id)
+        if handoff is None or handoff.approval is None or handoff.approval.status != "pending":
+            raise ApiError(409, "conversation_busy", "a teammate has just decided this request; retry to see the outcome")
+        parked = Parked.from_dict(handoff.approval.parked)
+        return Decision(handoff.id, "withdrawn", CUSTOMER, None, now), unsent_run(parked, "withdrawn")
 
     def _log_runs(self, conversation_id: str, result: TurnResult) -> None:
         """Every upstream failure, with what an operator needs and never a credential."""
@@ -445,7 +467,7 @@ class StoreJournal:
                  *, calls: StoreCalls | None = None) -> None:
         self._store = store
         self._calls = calls
-        self._decision = decision  # an approval this run carries out: recorded with its write-ahead
+        self.decision = decision  # an approval this turn carries out, until a write-ahead records it
         self._lease_seconds = lease_seconds
         self._conversation_id = conversation_id
         self._subject = subject
@@ -454,7 +476,7 @@ class StoreJournal:
 
     async def begin(self, start: RunStart) -> bool:
         ahead = RunAhead(start.run_key, start.action, start.operation, start.request, start.idempotency_key,
-                         start.state, start.replay, self._decision)
+                         start.state, start.replay, self.decision)
         lease = await self._run(
             self._store.begin_run, self._conversation_id, ahead, lease=self.lease, subject=self._subject,
             claims=self._claims, now=time.time(), lease_seconds=self._lease_seconds,
@@ -462,6 +484,7 @@ class StoreJournal:
         if lease is None:
             return False
         self.lease = lease
+        self.decision = None  # recorded: the turn's save must not decide it again
         return True
 
     async def sending(self, run_key: str, request: Mapping[str, Any], idempotency_key: str | None) -> None:

@@ -17,6 +17,7 @@ _SINCE = re.compile(r"[ \t]*([0-9]{1,12})[ \t]*([smhdw])[ \t]*")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 MAX_SINCE = 520 * 604800  # ten years: older than any store
 DAILY_FULL_DAYS = 366  # windows up to this long get every day in the daily series
+_APPROVAL_ENDS = ("requested", "approved", "rejected", "withdrawn", "pending")
 _DAILY_COUNTS = ("conversations", "resolved_without_human", "handoffs", "approvals")
 
 
@@ -105,14 +106,15 @@ def insights(store: Store, *, since: str, now: float, top: int = 10) -> dict[str
 
 
 def _approvals(rows: Iterable[Any]) -> list[dict[str, Any]]:
-    """Per action: approvals requested in the window, how they were decided, and how long it took."""
+    """Per action: approvals requested in the window, how they ended (decided by a teammate,
+    withdrawn by the customer, or still pending), and how long a teammate took to decide."""
     found: dict[str, dict[str, Any]] = {}
     waits: dict[str, list[float]] = {}
     for action, status, created_at, decided_at in rows:
-        entry = found.setdefault(action, {"requested": 0, "approved": 0, "rejected": 0, "pending": 0})
+        entry = found.setdefault(action, dict.fromkeys(_APPROVAL_ENDS, 0))
         entry["requested"] += 1
-        entry[status if status in ("approved", "rejected") else "pending"] += 1
-        if decided_at is not None:
+        entry[status if status in _APPROVAL_ENDS else "pending"] += 1
+        if decided_at is not None and status != "withdrawn":  # nobody decided a withdrawn one
             waits.setdefault(action, []).append(float(decided_at) - float(created_at))
     for action, entry in found.items():
         values = sorted(waits.get(action, ()))

@@ -127,7 +127,7 @@ class Approval:
     run_key: str
     parked: Mapping[str, Any]  # the engine's Parked.as_dict(): the sendable request is in it
     claims: Mapping[str, Any]
-    status: str  # pending | approved | rejected
+    status: str  # pending | approved | rejected | withdrawn (by the customer)
     decided_by: str | None
     decision_reason: str | None
     created_at: float
@@ -159,10 +159,11 @@ class NewApproval:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """A teammate's decision on an approval: recorded once, whichever replica gets there first."""
+    """A decision on an approval, a teammate's or the customer's withdrawal: recorded once,
+    whichever turn or replica gets there first."""
 
     handoff_id: str
-    status: str  # approved | rejected
+    status: str  # approved | rejected | withdrawn
     agent: str
     reason: str | None
     at: float

@@ -169,7 +169,8 @@ class Store:
             )
 
     def save_turn(self, record: TurnRecord) -> bool:
-        """Write a turn and release the lease; False (nothing written) when the lease was lost.
+        """Write a turn and release the lease; False (nothing written) when the lease was lost, or
+        the approval the turn decides was decided before.
 
         A record without a lease is the first turn of a new conversation: its row is created.
         """
@@ -212,8 +213,9 @@ class Store:
             self._add_tags(connection, cid, record.tags, at, new_conversation=first)
             if record.delivered:
                 connection.execute(_MARK_DELIVERED, {"_ids": list(record.delivered)})
-            if record.decision is not None:
-                _decide(connection, record.decision)
+            if record.decision is not None and not _decide(connection, record.decision):
+                connection.rollback()
+                return False  # decided first by another turn (a teammate, or the customer withdrawing)
             if record.handoff is not None:
                 new = record.handoff
                 connection.execute(

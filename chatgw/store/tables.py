@@ -18,8 +18,8 @@ from sqlalchemy import (
 
 # The schema's revision (chatgw/store/migrations/versions/): 2 is action_runs.run_key (unique)
 # and idempotency_key, the write-ahead record, and outbox.claimed_until; 3 is handoffs.kind and
-# the approvals table.
-SCHEMA_VERSION = 3
+# the approvals table; 4 the indexes of the inbox's handoff queries.
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -102,6 +102,10 @@ handoffs = Table(
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
     Index("ix_handoffs_status", "status", "created_at"),
+    # What the inbox and the live pages poll by (migration 0004 says which query reads which).
+    Index("ix_handoffs_updated", "updated_at"),
+    Index("ix_handoffs_created", "created_at"),
+    Index("ix_handoffs_conversation", "conversation_id", "updated_at"),
 )
 
 # A confirmed run parked for a teammate's decision; one per handoff of kind `approval`.
@@ -118,7 +122,7 @@ approvals = Table(
     # preview is what those show.
     Column("parked", JSON, nullable=False),
     Column("claims", JSON, nullable=False),  # verified claims of the turn that confirmed it
-    Column("status", String(16), nullable=False),  # pending | approved | rejected
+    Column("status", String(16), nullable=False),  # pending | approved | rejected | withdrawn
     Column("decided_by", String(255)),
     Column("decision_reason", Text),
     Column("created_at", Float, nullable=False),

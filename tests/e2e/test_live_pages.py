@@ -92,6 +92,13 @@ def say(page: Any, text: str) -> None:
     page.press("input[name=message]", "Enter")
 
 
+def ask_for_approval(chat: Any) -> None:
+    """Confirm a 48 hour trial extension, which waits for a teammate's approval."""
+    say(chat, "extend my trial by 48 hours")
+    chat.click("button[data-choice=Yes]")
+    chat.wait_for_selector("#handoff >> text=A teammate is reviewing your request")
+
+
 def test_reload_mid_confirmation_keeps_the_buttons_and_who_is_signed_in(project: Path, browser, upstream) -> None:
     token = identity_token(DANA, expires_in=3600)
     with serving(project) as served:
@@ -208,9 +215,7 @@ def test_an_approval_from_request_to_customer_reply_with_no_reload(tmp_path: Pat
     with serving(config) as one, serving(config) as two:
         context = browser.new_context(viewport={"width": 1100, "height": 800})
         chat, problems = open_chat(context, one.url)
-        say(chat, "extend my trial by 48 hours")
-        chat.click("button[data-choice=Yes]")
-        chat.wait_for_selector("#handoff >> text=A teammate is reviewing your request")
+        ask_for_approval(chat)
         assert extensions(upstream) == []
 
         inbox = context.new_page()
@@ -248,6 +253,33 @@ def test_an_approval_from_request_to_customer_reply_with_no_reload(tmp_path: Pat
         context.close()
     assert counted[:5] == ["extend_trial", "2", "1", "1", "0"]
     assert len(sent) == 1  # approved once, rejected sent nothing
+    assert problems == problems_inbox == {"dialogs": [], "failed": []}
+
+
+def test_the_inbox_shows_an_approval_withdrawn_when_the_customer_cancels_with_no_reload(tmp_path: Path, browser, upstream) -> None:
+    from tests.server.approving import approval_project, extensions
+    from tests.server.gateway import OPERATOR_TOKEN
+
+    config = approval_project(tmp_path, upstream.url)
+    with serving(config) as one, serving(config) as two:
+        context = browser.new_context(viewport={"width": 1100, "height": 800})
+        chat, problems = open_chat(context, one.url)
+        ask_for_approval(chat)
+
+        inbox = context.new_page()
+        problems_inbox = watch(inbox)
+        inbox.goto(f"{two.url}/inbox#token={OPERATOR_TOKEN}")  # the other replica
+        inbox.click(".item[data-kind=approval] .item-open")
+        inbox.wait_for_selector("#detail >> text=Waiting for your approval")
+        say(chat, "never mind")
+        chat.wait_for_selector(".bubble.bot >> text=I've withdrawn your request")
+        chat.wait_for_selector("#handoff", state="hidden")
+        inbox.wait_for_selector("#detail .status-line >> text=Withdrawn by the customer")  # live, no reload
+        buttons = inbox.locator("#detail button:has-text('Approve')").count()
+        meta = inbox.inner_text("#detail p.muted")
+        context.close()
+    assert buttons == 0 and meta.startswith("status resolved")
+    assert extensions(upstream) == []
     assert problems == problems_inbox == {"dialogs": [], "failed": []}
 
 

@@ -9,6 +9,8 @@ import json
 from dataclasses import replace
 from typing import Any, Mapping
 
+import pytest
+
 from chatgw.compiler.plans import ApprovalPlan, CallPlan
 from chatgw.engine import ConversationState, Engine, RunStart, RunStatus, TurnResult
 from chatgw.engine import approval
@@ -145,6 +147,24 @@ def test_a_rejected_run_sends_nothing_and_says_why(upstream) -> None:
     [run] = result.runs
     assert run.outcome == "rejected" and run.run_key == confirmed.parked.run_key and not run.journaled
     assert result.state.status == "idle" and result.state.handoff_reason is None
+
+
+@pytest.mark.parametrize("message", ["cancel", "never mind", "stop", "I changed my mind"])
+def test_cancelling_while_parked_withdraws_the_request_and_sends_nothing(upstream, message: str) -> None:
+    confirmed, state = parked_state(upstream.url)
+    [withdrawn] = converse(with_approval(upstream.url), [message], identity=CUSTOMER, state=state)
+    assert withdrawn.withdrawn is True and withdrawn.parked is None and withdrawn.outcome == "cancelled"
+    assert withdrawn.turn.replies == (approval.WITHDRAWN,) and withdrawn.turn.handoff is False
+    assert withdrawn.state.status == "idle" and withdrawn.state.handoff_reason is None
+    assert withdrawn.runs == ()  # the server records the unsent run from the approval it keeps
+    # Only a cancel withdraws: anything else still waits, and an ordinary handoff ignores a cancel.
+    [still] = converse(with_approval(upstream.url), ["cancel the last invoice email change"], identity=CUSTOMER, state=state)
+    assert still.withdrawn is False and still.turn.replies == (approval.WAITING,)
+    human = replace(state, handoff_reason="customer_asked")
+    [waiting] = converse(with_approval(upstream.url), [message], identity=CUSTOMER, state=human)
+    assert waiting.withdrawn is False and waiting.state.status == "handoff"
+    assert extensions(upstream) == []
+    assert approval.unsent_run(confirmed.parked, "withdrawn").idempotency_key == confirmed.parked.request["idempotency_key"]
 
 
 def test_a_parked_request_is_outdated_when_its_action_operation_or_host_is_gone(upstream) -> None:

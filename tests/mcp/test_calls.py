@@ -237,7 +237,9 @@ def test_an_action_that_needs_approval_is_parked_for_a_teammate_not_sent(tmp_pat
     calls = _calls(tmp_path, upstream, store, Clock(), rotate_or_hand_over=ROTATE_OR_HAND_OVER + "approval: always\n")
     proposed = _call(calls, "rotate_or_hand_over", {"project_id": "proj_ab12c"})
 
-    done = _call(calls, "rotate_or_hand_over", {"project_id": "proj_ab12c", "confirmation": proposed.data["confirmation"]})
+    confirmed = {"project_id": "proj_ab12c", "confirmation": proposed.data["confirmation"]}
+    done = _call(calls, "rotate_or_hand_over", confirmed)
+    again = _refused(calls, "rotate_or_hand_over", confirmed)
 
     assert done.data["status"] == "awaiting_approval" and "approval" in done.data["reply"]
     assert upstream.received == []
@@ -245,3 +247,27 @@ def test_an_action_that_needs_approval_is_parked_for_a_teammate_not_sent(tmp_pat
     assert handoff.kind == "approval" and handoff.approval is not None and handoff.approval.status == "pending"
     assert handoff.id == done.data["handoff_id"]
     assert done.data["request"] == proposed.data["request"]
+    assert "used already" in again and "waiting for a teammate's approval" in again and done.data["handoff_id"] in again
+    assert len(store.handoffs()) == 1
+
+
+def test_a_handed_over_call_and_a_parked_one_are_stored_as_the_same_turn_each_with_why(
+    tmp_path: Path, upstream: Upstream, store: Store
+) -> None:
+    upstream.default = Reply(500, {"error": "boom"})
+    handing = _calls(tmp_path, upstream, store, Clock())
+    handed = _call(handing, "rotate_or_hand_over", {"project_id": "proj_ab12c", "confirmation": _token(handing, "rotate_or_hand_over")})
+    parking = _calls(tmp_path, upstream, store, Clock(), rotate_or_hand_over=ROTATE_OR_HAND_OVER + "approval: always\n")
+    parked = _call(parking, "rotate_or_hand_over", {"project_id": "proj_ab12c", "confirmation": _token(parking, "rotate_or_hand_over")})
+
+    stored = {}
+    for handoff in store.handoffs():
+        conversation = store.get_conversation(handoff.conversation_id)
+        transcript = [(m.role, m.text) for m in store.messages(handoff.conversation_id)]
+        stored[handoff.reason] = (conversation.status, conversation.state.get("handoff_reason"), conversation.subject,
+                                  dict(conversation.claims), transcript)
+    call = 'tool call rotate_or_hand_over {"project_id": "proj_ab12c"}'
+    assert stored == {
+        "action_reply": ("handoff", "action_reply", ME.subject, dict(ME.claims), [("customer", call), ("bot", handed.data["reply"])]),
+        "approval": ("handoff", "approval", ME.subject, dict(ME.claims), [("customer", call), ("bot", parked.data["reply"])]),
+    }

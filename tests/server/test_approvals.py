@@ -11,9 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from chatgw.engine.approval import WITHDRAWN
 from tests.projects import ACME_ACTIONS
 from tests.server.approving import APPROVAL, EXTEND, OPERATOR, Customer, approval_project, extensions
-from tests.server.gateway import UPSTREAM_TOKEN, build_app, running, wait_for
+from tests.server.gateway import ENV, UPSTREAM_TOKEN, build_app, running, wait_for
 from tests.upstream import serve
 
 pytestmark = pytest.mark.usefixtures("each_store")
@@ -105,6 +106,42 @@ def test_a_rejected_request_sends_nothing_and_the_customer_hears_the_reason(tmp_
     assert sent.json() == {"hours": 12}
 
 
+def test_the_customer_cancelling_withdraws_a_pending_approval_and_nothing_is_sent(tmp_path: Path, upstream) -> None:
+    config = approval_project(tmp_path, upstream.url)
+    with running(build_app(config)) as url, httpx.Client(base_url=url) as client:
+        customer = Customer(client)
+        customer.ask_for_approval()
+        hid = only_approval(client)["id"]
+        cursor = client.get("/v1/events", headers=OPERATOR).json()["cursor"]
+        withdrawn = customer.say("never mind")
+        events = client.get("/v1/events", params={"cursor": cursor, "wait": 0}, headers=OPERATOR).json()["events"]
+        approve = client.post(f"/v1/handoffs/{hid}/approve", json={"agent": "ana"}, headers=OPERATOR)
+        reject = client.post(f"/v1/handoffs/{hid}/reject", json={"agent": "ana", "reason": "no"}, headers=OPERATOR)
+        shown = client.get(f"/v1/handoffs/{hid}", headers=OPERATOR).json()
+        seen = client.get(f"/v1/conversations/{customer.cid}", headers=OPERATOR).json()
+        again = customer.say("extend my trial by 12 hours")
+        data = client.get("/v1/insights", params={"since": "7d"}, headers=OPERATOR).json()
+        metrics = client.get("/metrics").text
+
+    assert withdrawn["replies"] == [WITHDRAWN] and withdrawn["handoff"] is False and withdrawn["state"] == "idle"
+    assert ("handoff", "resolved") in [(e["type"], e.get("status")) for e in events]  # the inbox hears it live
+    assert approve.status_code == reject.status_code == 409
+    assert approve.json()["error"]["code"] == reject.json()["error"]["code"] == "approval_withdrawn"
+    assert "withdrew" in approve.json()["error"]["message"] and "nothing was sent" in approve.json()["error"]["message"]
+    assert shown["status"] == "resolved" and shown["approval"]["status"] == "withdrawn"
+    assert shown["approval"]["decided_by"] == "customer"
+    assert [r["outcome"] for r in seen["action_runs"]] == ["withdrawn"]
+    assert seen["action_runs"][0]["request"]["body"] == {"hours": 48}
+    assert seen["handoff"] is None and again["state"] == "confirming"  # the bot answers again
+    assert extensions(upstream) == []
+    [row] = data["approvals"]
+    assert {k: row[k] for k in ("requested", "approved", "rejected", "withdrawn", "pending")} == {
+        "requested": 1, "approved": 0, "rejected": 0, "withdrawn": 1, "pending": 0,
+    }
+    assert row["p50_decision_s"] is None  # no teammate decided it
+    assert 'chatgw_approvals_total{action="extend_trial",decision="withdrawn"} 1.0' in metrics
+
+
 def test_approval_errors_are_clear_4xx(tmp_path: Path, upstream) -> None:
     config = approval_project(tmp_path, upstream.url)
     with running(build_app(config)) as url, httpx.Client(base_url=url) as client:
@@ -181,14 +218,29 @@ def test_insights_count_approvals_per_action_and_a_daily_series(tmp_path: Path, 
         data = client.get("/v1/insights", params={"since": "7d"}, headers=OPERATOR).json()
 
     [row] = data["approvals"]
-    assert {k: row[k] for k in ("action", "requested", "approved", "rejected", "pending")} == {
-        "action": "extend_trial", "requested": 3, "approved": 1, "rejected": 1, "pending": 1,
+    assert {k: row[k] for k in ("action", "requested", "approved", "rejected", "withdrawn", "pending")} == {
+        "action": "extend_trial", "requested": 3, "approved": 1, "rejected": 1, "withdrawn": 0, "pending": 1,
     }
     assert 0 <= row["p50_decision_s"] <= row["p95_decision_s"]
     assert len(data["daily"]) == 8 and data["daily"][0]["date"] < data["daily"][-1]["date"]
     today = data["daily"][-1]
     assert today == {"date": today["date"], "conversations": 4, "resolved_without_human": 0, "handoffs": 1, "approvals": 3}
     assert sum(day["conversations"] for day in data["daily"]) == data["conversations"] == 4
+
+    from typer.testing import CliRunner
+
+    import chatgw.cli.commands  # noqa: F401  (registers the commands)
+    from chatgw.cli import app as cli
+
+    text = CliRunner(env=ENV).invoke(cli, ["insights", "--config", str(config), "--since", "7d"])
+    assert text.exit_code == 0, text.output
+    rows = [[cell.strip() for cell in line.strip().strip("│").split("│")] for line in text.output.splitlines() if "│" in line]
+    dated = [row for row in rows if row[0] in {day["date"] for day in data["daily"]}]
+    assert [row[0] for row in dated] == [day["date"] for day in data["daily"]]  # every day, oldest first
+    assert dated[-1] == [today["date"], "4", "0", "1", "3"] and dated[0][1:] == ["0", "0", "0", "0"]
+    assert "Daily (UTC)" in text.output and "approvals asked" in text.output
+    [approvals] = [row for row in rows if row[0] == "extend_trial" and len(row) == 8]
+    assert approvals[:6] == ["extend_trial", "3", "1", "1", "0", "1"]  # requested, approved, rejected, withdrawn, pending
 
 
 def test_chatgw_inbox_approve_and_reject_decide_from_the_terminal(tmp_path: Path, upstream) -> None:

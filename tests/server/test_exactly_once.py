@@ -13,16 +13,21 @@ import subprocess
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+
+from chatgw.store import open_store
+from chatgw.store.tables import conversations
 
 from tests.server.gateway import (
     ENV, ROTATE, build_app, captured_logs, chat, confirm_rotation, events, identity_token, rotations, running, wait_for,
     write_project,
 )
+from tests.server.mcp import data, http_client, refusal
 from tests.server.served import serving
 from tests.upstream import Reply, Upstream, serve
 
@@ -281,3 +286,63 @@ def test_a_crashed_run_nobody_comes_back_to_still_reaches_a_human(tmp_path: Path
     assert run["outcome"] == "unknown" and run["request"]["url"].endswith(ROTATE)
     assert detail["conversation"]["transcript"][-1]["text"].startswith("I sent your request")
     assert later["state"] == "handoff" and len(rotations(upstream)) == 1
+
+
+MCP_CUSTOMER = {"sub": "cus_1", "customer_id": "cus_1"}
+MCP_SECRET = {"CHATGW_CONFIRMATION_SECRET": "confirmation-secret-9e8d7c"}  # shared by both processes
+
+
+def test_a_gateway_killed_mid_tool_call_keeps_the_run_in_doubt_and_the_same_token_never_resends(
+    tmp_path: Path, each_store: str
+) -> None:
+    token = identity_token(MCP_CUSTOMER)
+
+    async def call(url: str, arguments: dict) -> Any:
+        async with http_client(url, token) as client:
+            return await client.call_tool("rotate_key", arguments)
+
+    with serve() as upstream:
+        config = fast_project(tmp_path, upstream, "server: {confirmation_secret: ${CHATGW_CONFIRMATION_SECRET}}\n")
+        upstream.respond(Reply(200, {"key_suffix": "x9Qz"}, delay=60), path=ROTATE)
+        confirmed = {"project_id": "proj_ab12c"}
+        lost: list[Exception] = []
+        with serving(config, env=MCP_SECRET) as served:
+            confirmed["confirmation"] = data(asyncio.run(call(served.url, confirmed)))["confirmation"]
+
+            def agent() -> None:
+                try:
+                    asyncio.run(call(served.url, confirmed))
+                except Exception as error:  # the gateway dies under the call, as intended; asserted below
+                    lost.append(error)
+
+            calling = threading.Thread(target=agent, daemon=True)
+            calling.start()
+            wait_for(lambda: len(rotations(upstream)) == 1)
+            assert len(rotations(upstream)) == 1  # sent, and the gateway is killed before it stores the answer
+            served.process.send_signal(signal.SIGKILL)
+            served.process.wait(timeout=30)
+            calling.join(timeout=60)
+
+        store = open_store(each_store, root=str(tmp_path))
+        try:
+            with store.engine.connect() as connection:  # the call's conversation: proposals store nothing
+                [cid] = connection.execute(select(conversations.c.id, conversations.c.status)).all()
+            crashed = (cid.status, [(r.outcome, r.status) for r in store.runs(cid.id)])
+        finally:
+            store.close()
+
+        with serving(config, env=MCP_SECRET) as served, httpx.Client(base_url=served.url, timeout=30) as client:
+            retried = refusal(asyncio.run(call(served.url, confirmed)))  # at once: the run may still be out
+            wait_for(lambda: client.get("/v1/handoffs").json()["handoffs"] != [], limit=60)  # the sweep settles it
+            [handoff] = client.get("/v1/handoffs").json()["handoffs"]
+            settled = client.get(f"/v1/conversations/{cid.id}").json()
+            again = refusal(asyncio.run(call(served.url, confirmed)))
+        sent = len(rotations(upstream))
+
+    assert lost and crashed == ("executing", [("sending", None)])  # in doubt on record across the crash
+    for refused in (retried, again):
+        assert "used already" in refused and "whether its request reached the API is not known" in refused
+        assert "It is not sent again" in refused and "a teammate will check" in refused
+    assert handoff["conversation_id"] == cid.id and handoff["reason"] == "outcome_unknown"
+    assert [r["outcome"] for r in settled["action_runs"]] == ["unknown"]
+    assert sent == 1  # neither the restart, nor its sweep, nor the agent's retries sent it again

@@ -102,7 +102,7 @@ def test_a_write_sends_nothing_without_its_token_nor_with_changed_arguments_and_
     assert "arguments differ" in seen["changed"] and "Nothing was sent" in seen["changed"]
     assert seen["after_changed"] == 0
     assert seen["done"]["status"] == "done" and seen["done"]["response"] == {"body": {"key_suffix": "x9Qz"}}
-    assert "used already" in seen["again"]
+    assert "used already" in seen["again"] and "sent once (outcome ok, answered HTTP 200)" in seen["again"]
     [sent] = rotations(upstream)
     # Byte-identical to what was confirmed: the same body and the Idempotency-Key the preview showed.
     assert sent.json() == proposal["request"]["body"]

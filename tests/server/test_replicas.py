@@ -100,3 +100,44 @@ def test_two_serve_processes_approving_at_once_send_each_parked_request_once(tmp
         assert codes <= {"approval_decided", "conversation_busy"}
     assert all(d["approval"]["status"] == "approved" and d["status"] == "resolved" for d in decided)
     assert all([r["outcome"] for r in found] == ["ok"] for found in runs)
+
+
+WITHDRAWALS = 4  # parked requests, each approved on one process while the customer cancels on the other
+
+
+def test_approving_while_the_customer_cancels_on_another_process_lets_exactly_one_win(tmp_path: Path, upstream) -> None:
+    upstream.respond(*[Reply(200, {}, delay=0.1)] * WITHDRAWALS, path=EXTEND)
+
+    async def race(approve_url: str, chat_url: str, hid: str, customer: Customer) -> tuple[httpx.Response, httpx.Response]:
+        async with httpx.AsyncClient(timeout=30) as client:
+            cancel = {"conversation_id": customer.cid, "message": "cancel", "identity_token": customer.token}
+            return await asyncio.gather(
+                client.post(f"{approve_url}/v1/handoffs/{hid}/approve", json={"agent": "ana"}, headers=OPERATOR),
+                client.post(chat_url + "/v1/chat", json=cancel),
+            )
+
+    config = approval_project(tmp_path, upstream.url)
+    with serving(config) as one, serving(config) as two:
+        with httpx.Client(base_url=one.url, timeout=30) as client:
+            customers = [Customer(client) for _ in range(WITHDRAWALS)]
+            for customer in customers:
+                customer.ask_for_approval()
+            by_cid = {h["conversation_id"]: h["id"] for h in client.get("/v1/handoffs", headers=OPERATOR).json()["handoffs"]}
+        urls = [one.url, two.url]
+        answers = [asyncio.run(race(urls[n % 2], urls[1 - n % 2], by_cid[c.cid], c)) for n, c in enumerate(customers)]
+        with httpx.Client(base_url=two.url, timeout=30, headers=OPERATOR) as client:
+            decided = [client.get(f"/v1/handoffs/{by_cid[c.cid]}").json() for c in customers]
+            runs = [client.get(f"/v1/conversations/{c.cid}").json()["action_runs"] for c in customers]
+
+    for (approve, cancel), handoff, found in zip(answers, decided, runs):
+        status = handoff["approval"]["status"]
+        assert handoff["status"] == "resolved" and status in ("approved", "withdrawn"), handoff
+        if status == "approved":  # the teammate won: sent once; the cancel lost or came after
+            assert approve.status_code == 200 and [r["outcome"] for r in found] == ["ok"]
+            assert cancel.status_code == 409 or "withdrawn" not in cancel.json()["replies"][0], cancel.text
+        else:  # the customer won: nothing sent; the approval was refused
+            assert cancel.status_code == 200 and cancel.json()["state"] == "idle", cancel.text
+            assert approve.status_code == 409 and approve.json()["error"]["code"] in ("approval_withdrawn", "conversation_busy")
+            assert [r["outcome"] for r in found] == ["withdrawn"]
+    sent = sum(1 for h in decided if h["approval"]["status"] == "approved")
+    assert len(extensions(upstream)) == sent

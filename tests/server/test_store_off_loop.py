@@ -1,5 +1,5 @@
 """On a network database no store call runs on the event loop: chat turns and their write-ahead
-record, the inbox, approvals, live events, insights, readiness and the webhook worker all go
+record, the inbox, approvals, live events, insights, readiness, MCP tool calls and the webhook worker all go
 through the gateway's store threads, so one slow statement never stalls the other turns of the
 process. Checked on a real PostgreSQL by having every `Store` method note when it is called on
 a thread that is running an event loop."""
@@ -15,7 +15,8 @@ import pytest
 
 from chatgw.store import Store
 from tests.server.approving import OPERATOR, Customer, approval_project
-from tests.server.gateway import build_app, chat, confirm_rotation, running
+from tests.server.gateway import build_app, chat, confirm_rotation, identity_token, running
+from tests.server.mcp import data, http_client, refusal
 
 
 @pytest.fixture
@@ -77,4 +78,14 @@ def test_no_store_call_runs_on_the_event_loop_of_a_postgresql_gateway(
         assert client.get(f"/v1/conversations/{cid}/events", params={"wait": 0}, headers=OPERATOR).status_code == 200
         assert client.get("/v1/insights", headers=OPERATOR).status_code == 200
         assert client.get("/readyz").status_code == 200
+        # an agent over MCP: a read, and a change proposed then confirmed with its token
+        asyncio.run(agent(url))
     assert on_loop == []
+
+
+async def agent(url: str) -> None:
+    async with http_client(url, identity_token({"sub": "cus_1", "customer_id": "cus_1"})) as client:
+        data(await client.call_tool("show_usage", {"project_id": "proj_ab12c"}))
+        token = data(await client.call_tool("rotate_key", {"project_id": "proj_ab12c"}))["confirmation"]
+        data(await client.call_tool("rotate_key", {"project_id": "proj_ab12c", "confirmation": token}))
+        refusal(await client.call_tool("rotate_key", {"project_id": "proj_ab12c", "confirmation": token}))

@@ -103,3 +103,31 @@ def test_a_pending_approval_survives_a_restart(store_url: str) -> None:
         assert found.approval.status == "pending" and found.approval.parked == PARKED
     finally:
         again.close()
+
+
+def test_a_withdrawal_and_a_teammates_decision_are_recorded_once_whichever_commits_first(stores) -> None:
+    one, two = stores
+    # The customer's withdrawal first: a later approval is not written ahead, nothing may be sent.
+    park(one, "c1", "h_1")
+    start = one.start_turn("c1", subject="u1", now=2000.0)
+    withdrawn = Decision("h_1", "withdrawn", "customer", None, 2000.0)
+    assert one.save_turn(turn("c1", start.lease, "never mind", status="idle", replies=("Withdrawn.",), decision=withdrawn))
+    late = two.start_turn("c1", subject="u1", now=2001.0)
+    assert two.begin_run("c1", ahead(Decision("h_1", "approved", "ana", None, 2001.0)), lease=late.lease,
+                         subject="u1", claims={}, now=2001.0) is None
+    assert two.handoff("h_1").approval.status == "withdrawn" and two.runs("c1") == []
+
+    # A teammate's approval first: the withdrawal's turn writes nothing at all.
+    park(one, "c2", "h_2")
+    start = one.start_turn("c2", subject="u1", now=2000.0)
+    approved = Decision("h_2", "approved", "ana", None, 2000.0)
+    assert one.begin_run("c2", ahead(approved, "r" * 32), lease=start.lease, subject="u1", claims={}, now=2000.0)
+    one.end_turn("c2", start.lease)
+    messages = len(two.messages("c2"))
+    later = two.start_turn("c2", subject="u1", now=2001.0)
+    refused = turn("c2", later.lease, "never mind", status="idle", replies=("Withdrawn.",),
+                   decision=Decision("h_2", "withdrawn", "customer", None, 2001.0))
+    assert two.save_turn(refused) is False
+    assert two.handoff("h_2").approval.status == "approved" and two.handoff("h_2").approval.decided_by == "ana"
+    assert len(two.messages("c2")) == messages and two.get_conversation("c2").state == {"status": "executing"}
+    assert [r.outcome for r in two.runs("c2")] == ["sending"]

@@ -46,7 +46,7 @@ def test_a_store_of_the_previous_release_is_refused_then_upgraded_to_the_current
     _previous_release(store_url)
     with pytest.raises(StoreOutdated, match=r"run `chatgw store upgrade`"):
         open_store(store_url)
-    assert upgrade_store(store_url) == ["0002", "0003"]
+    assert upgrade_store(store_url) == ["0002", "0003", "0004"]
     assert _differences(store_url) == []
     store = open_store(store_url)
     try:
@@ -62,31 +62,64 @@ def test_a_store_of_the_previous_release_is_refused_then_upgraded_to_the_current
     assert upgrade_store(store_url) == []  # twice is harmless
 
 
-def test_a_store_at_0002_keeps_its_handoffs_as_kind_handoff_and_gains_approvals(store_url: str) -> None:
+def _at_revision(url: str, revision: str, handoff: str) -> None:
+    """A store migrated only up to `revision`, holding one conversation and the handoff whose
+    INSERT ... VALUES `handoff` gives (in that revision's columns)."""
     from alembic import command
 
     from chatgw.store.migrations import _config
 
-    engine = create_engine(store_url)
+    engine = create_engine(url)
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "0002")
-        for statement in (
+        command.upgrade(_config(connection), revision)
+        connection.exec_driver_sql(
             "INSERT INTO conversations (id, claims, state, status, handed_off, version, created_at, updated_at)"
-            " VALUES ('c1', '{}', '{}', 'handoff', 1, 1, 1.0, 1.0)",
-            "INSERT INTO handoffs (id, conversation_id, status, reason, packet, created_at, updated_at)"
-            " VALUES ('h_1', 'c1', 'open', 'customer_asked', '{}', 1.0, 1.0)",
-        ):
-            connection.exec_driver_sql(statement)
+            " VALUES ('c1', '{}', '{}', 'handoff', 1, 1, 1.0, 1.0)"
+        )
+        connection.exec_driver_sql("INSERT INTO handoffs " + handoff)
     engine.dispose()
+
+
+def test_a_store_at_0002_keeps_its_handoffs_as_kind_handoff_and_gains_approvals(store_url: str) -> None:
+    _at_revision(store_url, "0002", "(id, conversation_id, status, reason, packet, created_at, updated_at)"
+                 " VALUES ('h_1', 'c1', 'open', 'customer_asked', '{}', 1.0, 1.0)")
     with pytest.raises(StoreOutdated):
         open_store(store_url)
-    assert upgrade_store(store_url) == ["0003"]
+    assert upgrade_store(store_url) == ["0003", "0004"]
     open_store(store_url).close()
     store = open_store(store_url)
     try:
         [handoff] = store.handoffs()
         assert handoff.kind == "handoff" and handoff.approval is None
         assert handoff.as_dict(packet=False)["kind"] == "handoff"
+    finally:
+        store.close()
+
+
+def test_a_store_at_0003_gains_the_inbox_indexes_and_keeps_its_handoffs(store_url: str) -> None:
+    _at_revision(store_url, "0003", "(id, conversation_id, status, reason, kind, packet, created_at, updated_at)"
+                 " VALUES ('h_1', 'c1', 'open', 'customer_asked', 'handoff', '{}', 1.0, 2.0)")
+    engine = create_engine(store_url)
+    try:
+        indexes_before = {index["name"] for index in inspect(engine).get_indexes("handoffs")}
+    finally:
+        engine.dispose()
+    with pytest.raises(StoreOutdated, match="revision 0003"):
+        open_store(store_url)
+    assert upgrade_store(store_url) == ["0004"]
+    assert _differences(store_url) == []
+    engine = create_engine(store_url)
+    try:
+        added = {index["name"] for index in inspect(engine).get_indexes("handoffs")} - indexes_before
+    finally:
+        engine.dispose()
+    assert added == {"ix_handoffs_updated", "ix_handoffs_created", "ix_handoffs_conversation"}
+    store = open_store(store_url)
+    try:
+        [handoff] = store.handoffs()
+        assert (handoff.id, handoff.status, handoff.updated_at) == ("h_1", "open", 2.0)
+        with store.engine.connect() as connection:
+            assert max(connection.execute(select(schema_version.c.version)).scalars()) == 4
     finally:
         store.close()
 
@@ -112,7 +145,7 @@ def test_a_store_upgraded_by_hand_before_alembic_is_read_as_revision_0002(store_
         assert "alembic_version" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()
-    assert upgrade_store(store_url) == ["0003"]
+    assert upgrade_store(store_url) == ["0003", "0004"]
     open_store(store_url).close()
 
 

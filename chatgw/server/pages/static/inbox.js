@@ -86,7 +86,9 @@
     const note = element("p", { class: "status-line", role: "status", "aria-live": "polite" });
     if (approval.status !== "pending") {
       // What this agent's decision answered, while the page lasts; else who decided, and why.
-      note.textContent = decided[handoff.id] || `${approval.status} by ${approval.decided_by || "a teammate"}` + (approval.decision_reason ? `: ${approval.decision_reason}` : "");
+      note.textContent = decided[handoff.id] || (approval.status === "withdrawn"
+        ? "Withdrawn by the customer before anyone decided: nothing was sent."
+        : `${approval.status} by ${approval.decided_by || "a teammate"}` + (approval.decision_reason ? `: ${approval.decision_reason}` : ""));
       box.append(note);
       return box;
     }

@@ -80,12 +80,12 @@
   }
 
   function approvalTable(rows) {
-    // Per action: asked, decided how, and how long a customer waited for the decision.
-    const columns = ["requested", "approved", "rejected", "pending", "p50 wait", "p95 wait"];
+    // Per action: asked, decided how (or withdrawn by the customer), and how long a customer waited for the decision.
+    const columns = ["requested", "approved", "rejected", "withdrawn", "pending", "p50 wait", "p95 wait"];
     const table = element("table", { class: "stack" }, element("tr", {}, element("th", {}, "action"), ...columns.map((h) => element("th", { class: "n" }, h))));
     for (const a of [...rows].sort((x, y) => y.requested - x.requested || x.action.localeCompare(y.action))) {
       table.append(element("tr", { "data-approvals": a.action }, element("td", {}, a.action),
-        ...[a.requested, a.approved, a.rejected, a.pending, seconds(a.p50_decision_s), seconds(a.p95_decision_s)]
+        ...[a.requested, a.approved, a.rejected, a.withdrawn, a.pending, seconds(a.p50_decision_s), seconds(a.p95_decision_s)]
           .map((v, i) => element("td", { class: "n", "data-label": columns[i] }, v))));
     }
     return table;
