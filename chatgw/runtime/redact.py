@@ -23,3 +23,23 @@ def is_sensitive(name: str) -> bool:
     """Whether a header of this name may carry a credential."""
     lowered = name.lower()
     return lowered in _SENSITIVE_NAMES or any(part in lowered for part in _SENSITIVE_PARTS)
+
+
+def scrub(value: Any, secrets: Iterable[str]) -> Any:
+    """`value` (JSON-like: text, lists, dicts) with every occurrence of each secret replaced by
+    `[redacted]`, in keys and values, however deep."""
+    found = sorted({secret for secret in secrets if secret}, key=len, reverse=True)  # "Bearer t" before "t"
+    return _scrub(value, found) if found else value
+
+
+def _scrub(value: Any, secrets: list[str]) -> Any:
+    if isinstance(value, str):
+        for secret in secrets:
+            if secret in value:
+                value = value.replace(secret, REDACTED)
+        return value
+    if isinstance(value, Mapping):
+        return {_scrub(key, secrets): _scrub(item, secrets) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub(item, secrets) for item in value]
+    return value

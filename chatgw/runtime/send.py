@@ -1,4 +1,6 @@
-"""Sending a prepared request to the product API, live; credentials are added here, last.
+"""Sending a prepared request to the product API, live; credentials are added here, last, and
+taken out again of whatever the upstream answers (an error body that echoes the Authorization
+header), so no credential reaches a reply, a transcript, a log or `chatgw try`.
 
 The client is aiohttp: one session per upstream, its connections kept alive. Measured in
 one process against the same loopback upstream (bench/serve.py's), a GET costs aiohttp
@@ -22,6 +24,7 @@ from yarl import URL
 
 from chatgw.compiler.plans import AuthPlan, UpstreamPlan
 from chatgw.errors import ConfigError, UpstreamError
+from chatgw.runtime.redact import scrub
 from chatgw.runtime.request import PreparedRequest
 from chatgw.runtime.retry import RetryPolicy
 
@@ -91,8 +94,10 @@ class HttpSender:
     async def send(self, request: PreparedRequest) -> UpstreamResult:
         """Send `request`; UpstreamError when no answer came after the allowed retries."""
         headers = CIMultiDict(request.headers)
-        for name, value in self._credentials().items():
+        credentials = self._credentials()
+        for name, value in credentials.items():
             headers[name] = value  # replaces a same-named header, whatever its case
+        secrets = _secrets(self._upstream.auth, credentials)
         # Sent exactly as prepared: the path segments are encoded already and must not be
         # re-quoted or normalised (an encoded `../` stays inside its segment).
         url = URL(request.url, encoded=True)
@@ -126,8 +131,8 @@ class HttpSender:
                     continue
             return UpstreamResult(
                 status=response.status,
-                body=_parse_body(raw, response),
-                headers=MappingProxyType(_lower_headers(response)),
+                body=scrub(_parse_body(raw, response), secrets),
+                headers=MappingProxyType(scrub(_lower_headers(response), secrets)),
                 latency_ms=(time.perf_counter() - started) * 1000,
                 attempts=attempt,
             )
@@ -170,6 +175,13 @@ def _auth_headers(auth: AuthPlan) -> dict[str, str]:
         pair = f"{auth.username or ''}:{password}".encode()
         return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
     return {}
+
+
+def _secrets(auth: AuthPlan, credentials: Mapping[str, str]) -> list[str]:
+    """Every form of the credentials an answer could echo: each header value, the part after its
+    scheme ("Bearer", "Basic"), and the raw token and password."""
+    raw = [ref.reveal() for ref in (auth.token, auth.password) if ref is not None and ref.is_set()]
+    return [*credentials.values(), *(value.partition(" ")[2] for value in credentials.values()), *raw]
 
 
 def _lower_headers(response: aiohttp.ClientResponse) -> dict[str, str]:
