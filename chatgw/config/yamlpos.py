@@ -28,6 +28,7 @@ PathKey = tuple[str | int, ...]
 # CGW101, not a MemoryError or a RecursionError.
 MAX_DEPTH = 64  # levels of nesting
 MAX_VALUES = 100_000  # values built, an alias counting once for each time it is used
+MAX_FILE_BYTES = 4 * 1024 * 1024  # a config, action or test file; the largest real ones are a few KB
 
 
 @dataclass(slots=True)
@@ -102,11 +103,16 @@ def read_yaml(path: Path, file: str) -> tuple[SourceDoc | None, list[Diagnostic]
 def read_text(path: Path, file: str) -> tuple[str | None, list[Diagnostic]]:
     """A file's text, or a CGW106 diagnostic saying why it cannot be read."""
     try:
-        return path.read_text(encoding="utf-8"), []
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # never more, whatever the file (or device) holds
+        if len(data) > MAX_FILE_BYTES:
+            reason = f"it is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
+            return None, [diagnostic("CGW106", f"cannot read {file}: {reason}", Location(file), hint="split it, or check it is the file you meant")]
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"), []  # newlines as open() reads them
     except OSError as error:
         return None, [diagnostic("CGW106", f"cannot read {file}: {error.strerror}", Location(file), hint="check the path")]
     except UnicodeDecodeError:
-        reason = f"not UTF-8 text ({_bad_byte(path.read_bytes())})"
+        reason = f"not UTF-8 text ({_bad_byte(data)})"
         return None, [diagnostic("CGW106", f"cannot read {file}: {reason}", Location(file), hint="save the file as UTF-8")]
 
 

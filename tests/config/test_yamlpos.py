@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from chatgw.compiler.diagnostics import Location
-from chatgw.config.yamlpos import MAX_DEPTH, MAX_VALUES, parse_yaml, read_yaml
+from chatgw.config.yamlpos import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, parse_yaml, read_yaml
 
 TEXT = """\
 description: Reset a key
@@ -146,3 +146,20 @@ def test_yamlpos_nesting_deeper_than_the_limit_is_a_located_cgw101_not_a_recursi
 def test_yamlpos_a_list_as_a_key_is_named_as_written() -> None:
     doc, _ = parse_yaml("? [a, b]\n: 1\n", "actions/a.yaml")
     assert doc is not None and list(doc.data) == ["[a, b]"]
+
+
+def test_yamlpos_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"description: " + b"a" * MAX_FILE_BYTES + b"\n")
+
+    doc, [problem] = read_yaml(path, "actions/big.yaml")
+
+    assert doc is None and problem.code == "CGW106"
+    assert problem.message == "cannot read actions/big.yaml: it is larger than 4 MB"
+
+
+def test_yamlpos_reads_windows_and_old_mac_newlines_as_newlines(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"description: a\r\nanswer: b\rtags: [c]\r\n")
+    doc, problems = read_yaml(path, "actions/a.yaml")
+    assert problems == [] and doc is not None and doc.data == {"description": "a", "answer": "b", "tags": ["c"]}
