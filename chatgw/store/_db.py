@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from chatgw.errors import ChatgwError
 from chatgw.store import migrations
@@ -42,6 +42,11 @@ def connect(url: str, *, root: str | None = None) -> Engine:
     else:
         try:
             engine = create_engine(parsed, pool_pre_ping=True)
+        except NoSuchModuleError:
+            raise StoreError(
+                f"store: {parsed.drivername!r} is not a database chatgw can use; write it like "
+                "sqlite:///chatgw.db or postgresql://user:${PASSWORD}@host/db"
+            ) from None
         except ModuleNotFoundError as error:
             hint = "pip install 'chatgw[postgres]'" if parsed.get_backend_name() == "postgresql" else "pip install it next to chatgw"
             raise StoreError(
