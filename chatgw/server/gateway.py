@@ -26,6 +26,7 @@ from chatgw.engine.clarify import standing
 from chatgw.engine.engine import new_conversation_id
 from chatgw.errors import ChatgwError, CompileError
 from chatgw.runtime import Sender
+from chatgw.runtime.redact import mask_pasted_credentials
 from chatgw.runtime.send import MAX_RETRY_DELAY
 from chatgw.server.errors import ApiError
 from chatgw.server.identity import IdentityError, IdentityVerifier
@@ -158,10 +159,13 @@ class Gateway:
             now = time.time()
             turn = result.turn
             runs = tuple(_run_record(run, now) for run in result.runs)
-            handoff = self._new_handoff(plans, conversation_id, result, runs, message, claims, now)
+            # What is kept (transcript, inbox, webhook, live pages) never holds a pasted key;
+            # the turn itself read the message as typed.
+            kept = None if message is None else mask_pasted_credentials(message)
+            handoff = self._new_handoff(plans, conversation_id, result, runs, kept, claims, now)
             record = TurnRecord(
                 conversation_id=conversation_id, lease=journal.lease, state=result.state.to_dict(),
-                status=result.state.status, claims=claims, message=message, intent=turn.intent,
+                status=result.state.status, claims=claims, message=kept, intent=turn.intent,
                 out_of_scope=result.outcome == "out_of_scope" or result.handoff_reason == "out_of_scope",
                 replies=turn.replies, outcome=result.outcome, runs=runs, tags=turn.tags, handoff=handoff,
                 delivered=tuple(m.id for m in agent), subject=who, at=now,
