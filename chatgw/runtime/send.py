@@ -30,6 +30,9 @@ from chatgw.runtime.retry import RetryPolicy
 
 USER_AGENT = "chatgw/0.1"
 MAX_RETRY_DELAY = 10.0  # seconds; a longer Retry-After is not waited for
+# The most of an answer's body that is read. A larger one keeps its status and headers (the
+# outcome is known) and no body: a runaway upstream cannot take the gateway's memory.
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
 # The request was certainly not sent: no connection was made (refused, unresolvable, or no
 # connection from the pool in time), so nothing was written on any.
 NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL)
@@ -114,7 +117,7 @@ class HttpSender:
                     request.method, url, headers=headers, data=content, timeout=self._timeout,
                     allow_redirects=False,  # a redirect could carry credentials elsewhere
                 ) as response:
-                    raw = await response.read()
+                    raw = await _read_bounded(response)
             except (aiohttp.ClientError, TimeoutError) as error:
                 maybe_sent = not isinstance(error, NOT_SENT)
                 reached = reached or maybe_sent
@@ -131,7 +134,7 @@ class HttpSender:
                     continue
             return UpstreamResult(
                 status=response.status,
-                body=scrub(_parse_body(raw, response), secrets),
+                body=None if raw is None else scrub(_parse_body(raw, response), secrets),
                 headers=MappingProxyType(scrub(_lower_headers(response), secrets)),
                 latency_ms=(time.perf_counter() - started) * 1000,
                 attempts=attempt,
@@ -175,6 +178,18 @@ def _auth_headers(auth: AuthPlan) -> dict[str, str]:
         pair = f"{auth.username or ''}:{password}".encode()
         return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
     return {}
+
+
+async def _read_bounded(response: aiohttp.ClientResponse) -> bytes | None:
+    """The body, or None when it is larger than MAX_ANSWER_BYTES (read no further than that)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _secrets(auth: AuthPlan, credentials: Mapping[str, str]) -> list[str]:

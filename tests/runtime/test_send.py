@@ -272,3 +272,17 @@ def test_http_sender_keeps_an_answer_without_credentials_as_it_is(upstream, monk
     auth = AuthPlan(type="bearer", token=SecretRef("RUNTIME_TEST_TOKEN"))
     _, result, _ = send(upstream.url, CallPlan(operation=operation("GET", "/me")), auth=auth)
     assert result.body == body
+
+
+def test_http_sender_reads_no_more_of_an_answer_than_the_limit(upstream, monkeypatch):
+    # Before, the whole body was read into memory, however large the upstream made it.
+    monkeypatch.setattr("chatgw.runtime.send.MAX_ANSWER_BYTES", 1000)
+    upstream.respond(Reply(200, {"blob": "x" * 5000}), Reply(201, {"blob": "x" * 900}), Reply(200, {"blob": "y" * 300_000}))
+    call = CallPlan(operation=operation("GET", "/me"))
+    _, big, _ = send(upstream.url, call)
+    _, small, _ = send(upstream.url, call)
+    assert (big.status, big.body, big.headers["content-type"]) == (200, None, "application/json")
+    assert small.status == 201 and small.body == {"blob": "x" * 900}
+    monkeypatch.setattr("chatgw.runtime.send.MAX_ANSWER_BYTES", 1_000_000)
+    _, chunked, _ = send(upstream.url, call)  # arrives in many reads: all of it is kept
+    assert chunked.body == {"blob": "y" * 300_000}
