@@ -37,6 +37,12 @@ class _Group(TyperGroup):
         except typer.Abort:
             typer.echo("chatgw: aborted", err=True)
             sys.exit(1)
+        except OSError as error:
+            # What a command met on this machine and did not word itself (a path that is a
+            # device, a full disk, a port it may not bind): the operator's to fix, so one line.
+            where = f": {error.filename}" if error.filename else ""
+            typer.echo(f"chatgw: error: {error.strerror or error}{where}", err=True)
+            sys.exit(2)
         sys.exit(code if isinstance(code, int) else 0)
 
 

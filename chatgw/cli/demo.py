@@ -15,8 +15,8 @@ from chatgw.errors import ChatgwError
 @app.command()
 def demo(
     config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
-    port: int = typer.Option(8080, "--port", help="Port of the gateway (chat, inbox, insights)."),
-    api_port: int = typer.Option(8081, "--api-port", help="Port of the demo Acme API."),
+    port: int = typer.Option(8080, "--port", min=0, max=65535, help="Port of the gateway (chat, inbox, insights)."),
+    api_port: int = typer.Option(8081, "--api-port", min=0, max=65535, help="Port of the demo Acme API."),
     store: str = typer.Option(None, "--store", help="Store URL; default: a fresh SQLite file for this run."),
 ) -> None:
     """Start the demo Acme API and the gateway on 127.0.0.1 and print the URLs."""
@@ -27,7 +27,12 @@ def demo(
     settings = DemoSettings(config=config, port=port, api_port=api_port, store=store)
     try:
         sockets = listen(settings)
-        running = build_demo(settings)
+        try:
+            running = build_demo(settings)
+        except BaseException:
+            for sock in sockets:  # the ports are free again when the demo cannot start
+                sock.close()
+            raise
     except UnsetSecrets as error:
         fail_lines(error.lines)
     except ChatgwError as error:

@@ -37,7 +37,7 @@ def init(
     """
     console = Console(highlight=False, soft_wrap=True)
     if not spec.is_file():
-        problem = "is a folder" if spec.is_dir() else "does not exist"
+        problem = "is a folder" if spec.is_dir() else "is not a file" if spec.exists() else "does not exist"
         fail(f"{spec} {problem}; pass --spec the path of the product API's OpenAPI file (YAML or JSON)")
     try:
         loaded = load_spec(spec)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from chatgw.cli import app
-from chatgw.cli._common import EXIT_FINDINGS, EXIT_OK, stderr
+from chatgw.cli._common import EXIT_FINDINGS, EXIT_OK, fail, stderr
 from chatgw.config.jsonschema import file_schemas
 
 
@@ -25,8 +25,11 @@ def schema(
             continue
         stale.append(target)
         if not check:
-            out.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            except OSError as error:
+                fail(f"cannot write {target} ({error.strerror}); pass --out a folder you can write to")
             typer.echo(f"wrote {target}")
     if check and stale:
         for target in stale:

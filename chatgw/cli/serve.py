@@ -38,7 +38,7 @@ MAX_WORKERS = 64
 def serve(
     config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8080, "--port", help="Port to listen on."),
+    port: int = typer.Option(8080, "--port", min=0, max=65535, help="Port to listen on."),
     watch: bool = typer.Option(False, "--watch", help="Reload when a YAML/JSON file under the config's folder changes (development)."),
     allow_open_operator: bool = typer.Option(
         False, "--allow-open-operator",

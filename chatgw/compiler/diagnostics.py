@@ -45,6 +45,7 @@ CODES: dict[str, tuple[str, Severity]] = {
     "CGW307": ("unknown-filter", "error"),
     "CGW308": ("optional-response-field", "warning"),
     "CGW309": ("invalid-filter-argument", "error"),
+    "CGW310": ("sandbox-refused", "error"),
     # CGW4xx: intents
     "CGW401": ("too-few-examples", "warning"),
     "CGW402": ("shared-example", "warning"),

@@ -58,9 +58,10 @@ class TextFormatter(Formatter):
             source = source[: d.column - 1] + "<secret not shown>"
         if source is not None:
             number = str(d.line)
+            shown, caret = _window(source, d.column)
             lines.append(f"{' ' * len(number)} |")
-            lines.append(f"{number} | {source}")
-            lines.append(f"{' ' * len(number)} | {' ' * (d.column - 1)}^")
+            lines.append(f"{number} | {shown}")
+            lines.append(f"{' ' * len(number)} | {' ' * caret}^")
         if d.hint:
             lines.append(f"  = help: {d.hint}")
         return "\n".join(lines)
@@ -145,6 +146,19 @@ FORMATTERS: dict[str, type[Formatter]] = {f.name: f for f in (TextFormatter, Jso
 def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
     errors = sum(1 for d in diagnostics if d.severity == "error")
     return errors, len(diagnostics) - errors
+
+
+_WIDTH = 100  # characters of a source line shown around the caret
+
+
+def _window(source: str, column: int) -> tuple[str, int]:
+    """The part of a long line around `column` (cut ends marked "..."), and the caret's offset in it."""
+    if len(source) <= _WIDTH:
+        return source, column - 1
+    start = max(0, min(column - 1 - _WIDTH // 2, len(source) - _WIDTH))
+    head = "..." if start else ""
+    tail = "..." if start + _WIDTH < len(source) else ""
+    return head + source[start : start + _WIDTH] + tail, len(head) + column - 1 - start
 
 
 def _read_lines(path: Path) -> list[str] | None:

@@ -47,6 +47,10 @@ def check_template(
         where = _line_in(doc, path, info.error_line, (info.error_at,) if info.error_at else ())
         found.diagnostics.append(diagnostic("CGW301", f"template syntax error: {info.error}", where, hint="check the {{ }} and {% %} pairs"))
         return
+    for name, line in info.internals:
+        message = f"'{name}' is refused by the template sandbox: rendering this template would fail"
+        hint = "templates read data only (slots, identity, steps, response); names starting with _ are internals"
+        found.diagnostics.append(diagnostic("CGW310", message, _line_in(doc, path, line, (re.escape(name),)), hint))
     for callee in info.callees:
         if not callee.known:
             hint = did_you_mean(callee.name, names_of(callee.kind)) or _callees_hint(callee.kind)

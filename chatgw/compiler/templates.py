@@ -84,6 +84,8 @@ class TemplateInfo:
     references: tuple[Reference, ...]
     callees: tuple[Callee, ...] = ()
     error_at: str | None = None  # a regular expression for where on error_line the error is
+    # Attributes and keys the sandbox refuses (`__class__`, `_private`), with their lines.
+    internals: tuple[tuple[str, int], ...] = ()
 
 
 def names_of(kind: Literal["filter", "test"]) -> list[str]:
@@ -117,7 +119,20 @@ def analyse(source: str, *, expression: bool = False) -> TemplateInfo:
     _collect(tree, local, found, frozenset())
     callees = [_filter_call(node) for node in tree.find_all(nodes.Filter)]
     callees += [Callee("test", node.name, node.lineno or 1) for node in tree.find_all(nodes.Test)]
-    return TemplateInfo(error=None, error_line=0, references=tuple(found), callees=tuple(callees))
+    return TemplateInfo(
+        error=None, error_line=0, references=tuple(found), callees=tuple(callees), internals=_internals(tree)
+    )
+
+
+def _internals(tree: nodes.Node) -> tuple[tuple[str, int], ...]:
+    """`x.__class__`, `x["_secret"]`: names the sandbox refuses at chat time (it hides every
+    attribute that starts with an underscore), so the template could only ever fail."""
+    found = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(name, str) and name.startswith("_"):
+            found.append((name, node.lineno or 1))
+    return tuple(found)
 
 
 def _filter_call(node: nodes.Filter) -> Callee:

@@ -61,6 +61,8 @@ def load_sources(config_path: Path, environ: Mapping[str, str] | None = None) ->
     config_path = Path(config_path)
     if config_path.is_dir():
         raise ConfigError(f"config {config_path} is a folder; pass --config {config_path / 'chatgw.yaml'}")
+    if config_path.exists() and not config_path.is_file():
+        raise ConfigError(f"config {config_path} is not a file (a device or a socket); pass --config the path of chatgw.yaml")
     if not config_path.is_file():
         raise ConfigError(
             f"config file {config_path} not found; pass --config PATH or run in the folder holding chatgw.yaml"

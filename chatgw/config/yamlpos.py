@@ -23,6 +23,13 @@ except AttributeError:  # pragma: no cover - depends on the platform's PyYAML bu
 
 PathKey = tuple[str | int, ...]
 
+# Our files are small and shallow. These bound what a file can make us build, so that a
+# "billion laughs" file (aliases of aliases) or one nested a thousand deep is a located
+# CGW101, not a MemoryError or a RecursionError.
+MAX_DEPTH = 64  # levels of nesting
+MAX_VALUES = 100_000  # values built, an alias counting once for each time it is used
+MAX_FILE_BYTES = 4 * 1024 * 1024  # a config, action or test file; the largest real ones are a few KB
+
 
 @dataclass(slots=True)
 class SourceDoc:
@@ -80,7 +87,10 @@ def parse_yaml(text: str, file: str) -> tuple[SourceDoc | None, list[Diagnostic]
     if node is None:
         doc.data = None
         return doc, problems
-    doc.data = _build(node, (), doc, problems)
+    try:
+        doc.data = _Builder(doc, problems).build(node, ())
+    except _TooLarge as error:
+        return None, [diagnostic("CGW101", error.message, Location(file, *error.where), hint=error.hint)]
     return doc, problems
 
 
@@ -93,11 +103,16 @@ def read_yaml(path: Path, file: str) -> tuple[SourceDoc | None, list[Diagnostic]
 def read_text(path: Path, file: str) -> tuple[str | None, list[Diagnostic]]:
     """A file's text, or a CGW106 diagnostic saying why it cannot be read."""
     try:
-        return path.read_text(encoding="utf-8"), []
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # never more, whatever the file (or device) holds
+        if len(data) > MAX_FILE_BYTES:
+            reason = f"it is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
+            return None, [diagnostic("CGW106", f"cannot read {file}: {reason}", Location(file), hint="split it, or check it is the file you meant")]
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"), []  # newlines as open() reads them
     except OSError as error:
         return None, [diagnostic("CGW106", f"cannot read {file}: {error.strerror}", Location(file), hint="check the path")]
     except UnicodeDecodeError:
-        reason = f"not UTF-8 text ({_bad_byte(path.read_bytes())})"
+        reason = f"not UTF-8 text ({_bad_byte(data)})"
         return None, [diagnostic("CGW106", f"cannot read {file}: {reason}", Location(file), hint="save the file as UTF-8")]
 
 
@@ -175,31 +190,70 @@ def _moved(table: dict[PathKey, tuple[int, int]], removed: PathKey, shift: bool)
     return {moved: where for path, where in table.items() if (moved := _move(path, removed, shift)) is not None}
 
 
-def _build(node: yaml.Node, path: PathKey, doc: SourceDoc, problems: list[Diagnostic]) -> Any:
-    doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            if not isinstance(key, (str, int)):
-                key = str(key)
-            child = (*path, key)
-            where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in result:
-                problems.append(
-                    diagnostic(
-                        "CGW107",
-                        f"duplicate key '{key}'",
-                        Location(doc.file, *where),
-                        hint="YAML keeps only the last one; remove or rename the other",
+class _TooLarge(Exception):
+    def __init__(self, where: tuple[int, int], message: str, hint: str) -> None:
+        self.where, self.message, self.hint = where, message, hint
+
+
+class _Builder:
+    """Plain values from the composed nodes, each value's and key's position indexed by its path."""
+
+    def __init__(self, doc: SourceDoc, problems: list[Diagnostic]) -> None:
+        self.doc = doc
+        self.problems = problems
+        self.built = 0
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.built += 1
+        if self.built > MAX_VALUES:
+            # An alias's node is its anchor's, marked where the anchor is: point at the
+            # top-level key whose value grew too large, where the aliases were used.
+            raise _TooLarge(
+                self.doc.keys.get(path[:1]) or _mark(node), f"the YAML makes more than {MAX_VALUES} values (aliases of aliases expand to every copy)",
+                "write the values out, or use fewer nested aliases (*name)",
+            )
+        if len(path) > MAX_DEPTH:
+            raise _TooLarge(_mark(node), f"the YAML is nested more than {MAX_DEPTH} levels deep", "flatten it: no chatgw file needs this depth")
+        doc = self.doc
+        doc.values[path] = _mark(node)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else self.source(key_node)
+                if not isinstance(key, (str, int)):
+                    key = str(key)
+                child = (*path, key)
+                where = _mark(key_node)
+                if key in result:
+                    self.problems.append(
+                        diagnostic(
+                            "CGW107",
+                            f"duplicate key '{key}'",
+                            Location(doc.file, *where),
+                            hint="YAML keeps only the last one; remove or rename the other",
+                        )
                     )
-                )
-            doc.keys[child] = where
-            result[key] = _build(value_node, child, doc, problems)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, index), doc, problems) for index, item in enumerate(node.value)]
-    return _scalar(node)
+                doc.keys[child] = where
+                result[key] = self.build(value_node, child)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        return _scalar(node)
+
+
+    def source(self, node: yaml.Node) -> str:
+        """A list or mapping used as a key, as written (its first line, cut short): never built."""
+        start, end = node.start_mark, node.end_mark
+        line = self.doc.lines[start.line] if start.line < len(self.doc.lines) else ""
+        text = line[start.column : end.column] if end.line == start.line else line[start.column :] + " ..."
+        return text if len(text) <= _QUOTED else text[: _QUOTED - 3] + "..."
+
+
+_QUOTED = 60  # characters of a complex key quoted back
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 _constructor = yaml.SafeLoader("")  # only used for its scalar constructors

@@ -68,6 +68,7 @@ class Engine:
         cut short in an earlier turn is settled first (see `Dialogue.recover`).
         """
         state = state or ConversationState()
+        message = valid_text(message)
         conversation_id = conversation_id or state.conversation_id or new_conversation_id()
         if state.conversation_id != conversation_id:
             state = replace(state, conversation_id=conversation_id)
@@ -236,6 +237,16 @@ def _llm_match(proposal: Proposal) -> IntentMatch:
         return IntentMatch(name=None, confidence=0.0, candidates=())
     score = IntentScore(proposal.action, LLM_CONFIDENCE)
     return IntentMatch(proposal.action, LLM_CONFIDENCE, (score,), arguments=dict(proposal.arguments))
+
+
+def valid_text(text: str) -> str:
+    """`text` with any lone surrogate ("\\ud800", from a cut emoji or bytes that were not UTF-8)
+    as U+FFFD: the tokenizers, the store and UTF-8 output all refuse them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
 
 
 def _result(

@@ -18,13 +18,45 @@ from chatgw import formats
 from chatgw.errors import RenderError
 
 
+# What one render may make. Jinja's sandbox bounds `range()` but not arithmetic or output:
+# `{{ 9**9**9 }}` would compute for hours and `{{ "a" * 10**10 }}` take 10 GB, on every turn.
+MAX_OUTPUT = 100_000  # characters a template renders to
+_MAX_BITS = 4096  # of a number `**` makes
+_MAX_ITEMS = 100_000  # of a text or list `*` repeats
+
+
 class _Environment(ImmutableSandboxedEnvironment):
-    """The sandbox, with data first: `response.body.items` is the field, not `dict.items`."""
+    """The sandbox, with data first: `response.body.items` is the field, not `dict.items`;
+    and `**` and `*` refuse results too large to compute."""
+
+    intercepted_binops = frozenset({"**", "*"})
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, Mapping) and attribute in obj:
             return obj[attribute]
         return super().getattr(obj, attribute)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and _huge_power(left, right) or operator == "*" and _huge_repeat(left, right):
+            raise SecurityError(f"the result of {operator} is too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def _huge_power(base: Any, exponent: Any) -> bool:
+    if not (_whole(base) and _whole(exponent)) or exponent <= 0 or abs(base) <= 1:
+        return False  # floats overflow to an error by themselves
+    return exponent * abs(base).bit_length() > _MAX_BITS
+
+
+def _huge_repeat(left: Any, right: Any) -> bool:
+    for items, times in ((left, right), (right, left)):
+        if isinstance(items, (str, list, tuple)) and _whole(times) and len(items) * times > _MAX_ITEMS:
+            return True
+    return False
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _finalize(value: Any) -> Any:
@@ -39,7 +71,19 @@ _MARKERS = ("{{", "}}", "{%", "%}", "{#", "#}")
 def render_text(template: str, context: Mapping[str, Any]) -> str:
     """Render a template to text; RenderError with a plain reason when it cannot be."""
     compiled = _template(template)
-    return _guard(lambda: compiled.render(context))
+    return _guard(lambda: _bounded(compiled, context))
+
+
+def _bounded(compiled: Template, context: Mapping[str, Any]) -> str:
+    """The rendered text, given up as soon as it passes MAX_OUTPUT (a loop of loops)."""
+    parts: list[str] = []
+    size = 0
+    for part in compiled.generate(context):
+        size += len(part)
+        if size > MAX_OUTPUT:
+            raise RenderError(f"template output is longer than {MAX_OUTPUT} characters")
+        parts.append(part)
+    return "".join(parts)
 
 
 def render_value(template: Any, context: Mapping[str, Any]) -> Any:

@@ -1,4 +1,6 @@
-"""Sending a prepared request to the product API, live; credentials are added here, last.
+"""Sending a prepared request to the product API, live; credentials are added here, last, and
+taken out again of whatever the upstream answers (an error body that echoes the Authorization
+header), so no credential reaches a reply, a transcript, a log or `chatgw try`.
 
 The client is aiohttp: one session per upstream, its connections kept alive. Measured in
 one process against the same loopback upstream (bench/serve.py's), a GET costs aiohttp
@@ -22,11 +24,15 @@ from yarl import URL
 
 from chatgw.compiler.plans import AuthPlan, UpstreamPlan
 from chatgw.errors import ConfigError, UpstreamError
+from chatgw.runtime.redact import scrub
 from chatgw.runtime.request import PreparedRequest
 from chatgw.runtime.retry import RetryPolicy
 
 USER_AGENT = "chatgw/0.1"
 MAX_RETRY_DELAY = 10.0  # seconds; a longer Retry-After is not waited for
+# The most of an answer's body that is read. A larger one keeps its status and headers (the
+# outcome is known) and no body: a runaway upstream cannot take the gateway's memory.
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
 # The request was certainly not sent: no connection was made (refused, unresolvable, or no
 # connection from the pool in time), so nothing was written on any.
 NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL)
@@ -91,8 +97,10 @@ class HttpSender:
     async def send(self, request: PreparedRequest) -> UpstreamResult:
         """Send `request`; UpstreamError when no answer came after the allowed retries."""
         headers = CIMultiDict(request.headers)
-        for name, value in self._credentials().items():
+        credentials = self._credentials()
+        for name, value in credentials.items():
             headers[name] = value  # replaces a same-named header, whatever its case
+        secrets = _secrets(self._upstream.auth, credentials)
         # Sent exactly as prepared: the path segments are encoded already and must not be
         # re-quoted or normalised (an encoded `../` stays inside its segment).
         url = URL(request.url, encoded=True)
@@ -109,7 +117,7 @@ class HttpSender:
                     request.method, url, headers=headers, data=content, timeout=self._timeout,
                     allow_redirects=False,  # a redirect could carry credentials elsewhere
                 ) as response:
-                    raw = await response.read()
+                    raw = await _read_bounded(response)
             except (aiohttp.ClientError, TimeoutError) as error:
                 maybe_sent = not isinstance(error, NOT_SENT)
                 reached = reached or maybe_sent
@@ -126,8 +134,8 @@ class HttpSender:
                     continue
             return UpstreamResult(
                 status=response.status,
-                body=_parse_body(raw, response),
-                headers=MappingProxyType(_lower_headers(response)),
+                body=None if raw is None else scrub(_parse_body(raw, response), secrets),
+                headers=MappingProxyType(scrub(_lower_headers(response), secrets)),
                 latency_ms=(time.perf_counter() - started) * 1000,
                 attempts=attempt,
             )
@@ -170,6 +178,25 @@ def _auth_headers(auth: AuthPlan) -> dict[str, str]:
         pair = f"{auth.username or ''}:{password}".encode()
         return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
     return {}
+
+
+async def _read_bounded(response: aiohttp.ClientResponse) -> bytes | None:
+    """The body, or None when it is larger than MAX_ANSWER_BYTES (read no further than that)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _secrets(auth: AuthPlan, credentials: Mapping[str, str]) -> list[str]:
+    """Every form of the credentials an answer could echo: each header value, the part after its
+    scheme ("Bearer", "Basic"), and the raw token and password."""
+    raw = [ref.reveal() for ref in (auth.token, auth.password) if ref is not None and ref.is_set()]
+    return [*credentials.values(), *(value.partition(" ")[2] for value in credentials.values()), *raw]
 
 
 def _lower_headers(response: aiohttp.ClientResponse) -> dict[str, str]:

@@ -26,6 +26,7 @@ from chatgw.engine.clarify import standing
 from chatgw.engine.engine import new_conversation_id
 from chatgw.errors import ChatgwError, CompileError
 from chatgw.runtime import Sender
+from chatgw.runtime.redact import mask_pasted_credentials
 from chatgw.runtime.send import MAX_RETRY_DELAY
 from chatgw.server.errors import ApiError
 from chatgw.server.identity import IdentityError, IdentityVerifier
@@ -167,12 +168,15 @@ class Gateway:
             if result.withdrawn:
                 decided, withdrawn = await self.store_calls.run(self._withdrawal, conversation_id, now)
                 runs += (_run_record(withdrawn, now),)
+            # What is kept (transcript, inbox, webhook, live pages) never holds a pasted key;
+            # the turn itself read the message as typed.
+            kept = None if message is None else mask_pasted_credentials(message)
             handoff = None if result.handoff_reason is None else await self.store_calls.run(
-                self._new_handoff, plans, conversation_id, result, runs, message, claims, now
+                self._new_handoff, plans, conversation_id, result, runs, kept, claims, now
             )
             record = TurnRecord(
                 conversation_id=conversation_id, lease=journal.lease, state=result.state.to_dict(),
-                status=result.state.status, claims=claims, message=message, intent=turn.intent,
+                status=result.state.status, claims=claims, message=kept, intent=turn.intent,
                 out_of_scope=result.outcome == "out_of_scope" or result.handoff_reason == "out_of_scope",
                 replies=turn.replies, outcome=result.outcome, runs=runs, tags=turn.tags, handoff=handoff,
                 delivered=tuple(m.id for m in agent), subject=who, at=now,

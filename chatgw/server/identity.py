@@ -9,6 +9,7 @@ import jwt
 from chatgw.compiler.plans import IdentityPlan
 from chatgw.errors import ChatgwError, ConfigError
 from chatgw.server.routes._types import valid_unicode
+from chatgw.store import SUBJECT_CHARS
 
 
 class IdentityError(ChatgwError):
@@ -62,11 +63,15 @@ class IdentityVerifier:
             # JSON lets a signed payload carry a lone surrogate ("\ud800"); SQLite, UTF-8
             # logs and the JSON we write later cannot encode it.
             raise IdentityError("the identity token's claims are not valid Unicode text") from None
-        if claim_value(claims, self.claim) is None:
+        named = claim_value(claims, self.claim)
+        if named is None:
             raise IdentityError(
                 f"the identity token has no `{self.claim}` claim (a non-empty string or an integer); "
                 "identity.subject names the claim that identifies the customer"
             )
+        if len(named) > SUBJECT_CHARS:
+            # Refused, never cut: two long ids cut alike would share their conversations.
+            raise IdentityError(f"the identity token's `{self.claim}` claim is longer than {SUBJECT_CHARS} characters")
         return claims
 
     def subject(self, claims: Mapping[str, Any]) -> str | None:

@@ -26,9 +26,11 @@ from chatgw.store.records import (
     delivery_id,
 )
 from chatgw.store.store import LEASE_SECONDS, Store, open_store, upgrade_store
+from chatgw.store.tables import SUBJECT_CHARS
 
 __all__ = [
     "LEASE_SECONDS",
+    "SUBJECT_CHARS",
     "Approval",
     "Conversation",
     "Decision",

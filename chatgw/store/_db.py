@@ -8,7 +8,7 @@ import select
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError
 
 from chatgw.errors import ChatgwError
 from chatgw.store import migrations
@@ -46,6 +46,11 @@ def connect(url: str, *, root: str | None = None) -> Engine:
             # pool_pre_ping costs a round trip and ~0.08 ms of CPU per transaction; on
             # PostgreSQL a look at the idle socket finds what it would (`_drop_dead`).
             engine = create_engine(parsed, pool_pre_ping=not postgres)
+        except NoSuchModuleError:
+            raise StoreError(
+                f"store: {parsed.drivername!r} is not a database chatgw can use; write it like "
+                "sqlite:///chatgw.db or postgresql://user:${PASSWORD}@host/db"
+            ) from None
         except ModuleNotFoundError as error:
             hint = "pip install 'chatgw[postgres]'" if parsed.get_backend_name() == "postgresql" else "pip install it next to chatgw"
             raise StoreError(

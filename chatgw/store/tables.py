@@ -2,24 +2,55 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     Column,
+    Dialect,
     Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
-    String,
     Table,
-    Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import String as _String
+from sqlalchemy import Text as _Text
+
+NUL_STANDIN = "\ufffd"  # what a NUL character in stored text reads back as, on every database
+
+
+class _NoNul:
+    """Text that every database can hold. PostgreSQL refuses NUL ("\\x00") in text, whether
+    written or compared, so a message, an agent's name or a looked-up id carrying one would be
+    a database error (a 500) there and fine on SQLite. Every text value the store binds goes
+    through here, so both stores keep it as U+FFFD, and a lookup by such an id finds nothing."""
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            return value.replace("\x00", NUL_STANDIN)
+        return value
+
+
+class String(_NoNul, TypeDecorator[str]):
+    impl = _String
+    cache_ok = True  # SQLAlchemy reads it from each class's own namespace
+
+
+class Text(_NoNul, TypeDecorator[str]):
+    impl = _Text
+    cache_ok = True
+
 
 # The schema's revision (chatgw/store/migrations/versions/): 2 is action_runs.run_key (unique)
 # and idempotency_key, the write-ahead record, and outbox.claimed_until; 3 is handoffs.kind and
 # the approvals table; 4 the indexes of the inbox's handoff queries.
 SCHEMA_VERSION = 4
+
+SUBJECT_CHARS = 255  # the longest customer id (identity subject) a conversation can belong to
 
 metadata = MetaData()
 
@@ -34,7 +65,7 @@ conversations = Table(
     "conversations",
     metadata,
     Column("id", String(64), primary_key=True),
-    Column("subject", String(255)),  # the identity's `sub`; None for an anonymous customer
+    Column("subject", String(SUBJECT_CHARS)),  # the identity's `sub`; None for an anonymous customer
     Column("claims", JSON, nullable=False),  # verified claims of the last turn; never a token
     Column("state", JSON, nullable=False),  # the engine's ConversationState.to_dict()
     Column("status", String(32), nullable=False),  # the engine state's status

@@ -51,7 +51,8 @@ def suite_files(paths: Iterable[Path]) -> list[Path]:
         elif path.is_file():
             found.append(path)
         else:
-            raise ChatgwError(f"{path} does not exist; give a test file or a folder of them")
+            problem = "is not a file" if path.exists() else "does not exist"
+            raise ChatgwError(f"{path} {problem}; give a test file or a folder of them")
     return list(dict.fromkeys(found))
 
 

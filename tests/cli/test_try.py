@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -223,3 +226,30 @@ def test_try_with_errors_in_the_config_exits_2_without_a_traceback(config):
 def test_try_refuses_mock_and_live_together(config):
     result = run_try(config, [], "--mock", "--live")
     assert result.exit_code == 2
+
+
+def test_try_live_json_never_shows_a_credential_the_upstream_echoes(tmp_path, upstream):
+    upstream.respond(Reply(401, {"detail": f"token {TOKEN} is revoked", "got": {"authorization": f"Bearer {TOKEN}"}}))
+    config = write_acme(tmp_path, upstream.url)
+    result = run_try(config, ["show me the usage of proj_8f2k1"], "--format", "json", "--live")
+    [turn] = turns(result.stdout)
+    assert turn["response"]["body"] == {"detail": "token [redacted] is revoked", "got": {"authorization": "[redacted]"}}
+    assert TOKEN not in result.stdout
+
+
+def test_try_reads_bytes_that_are_not_utf8_as_replacement_characters(tmp_path):
+    # Before, the undecodable byte reached the intent tokenizer as a lone surrogate: a TypeError traceback.
+    config = write_acme(tmp_path)
+    stdin = b'\xff\xfe hello\n{"message": "a\\ud800b"}\n'
+    text, json_lines = (_try_process(config, stdin, *options) for options in ([], ["--format", "json"]))
+    for done in (text, json_lines):
+        assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr.decode(errors="replace")
+    assert [turn["conversation_id"] for turn in turns(json_lines.stdout.decode())] == ["try-1", "try-1"]
+
+
+def _try_process(config: Path, stdin: bytes, *options: str) -> subprocess.CompletedProcess[bytes]:
+    """The real `chatgw try` process, reading `stdin` as bytes (CliRunner decodes them first)."""
+    return subprocess.run(
+        [sys.executable, "-c", "from chatgw.cli import main; main()", "try", "--config", str(config), *options],
+        input=stdin, capture_output=True, env={**os.environ, "ACME_API_TOKEN": TOKEN}, timeout=120,
+    )

@@ -329,3 +329,16 @@ def test_validate_actions_folder_that_does_not_exist_is_an_error(tmp_path: Path,
 
     assert result.exit_code == 1
     assert result.stdout.startswith("chatgw.yaml:6:10: error CGW111 actions folder action/ does not exist\n")
+
+
+def test_validate_text_shows_a_window_of_a_long_line_with_the_caret_in_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before, a 200,000-character line (a minified or hostile file) was printed whole.
+    config = _project(tmp_path, {"cancel_order.yaml": CANCEL, "deep.yaml": "description: " + "[" * 5000 + "]" * 5000})
+    monkeypatch.chdir(config.parent)
+
+    lines = _validate("--config", config).stdout.splitlines()
+
+    assert lines[0].startswith("actions/deep.yaml:1:")
+    column = int(lines[0].split(":")[2])
+    assert lines[2].startswith("1 | ...[[[") and lines[2].endswith("[...") and len(lines[2]) < 120
+    assert lines[3].index("^") - len("1 | ") == 3 + 50 and column > 60

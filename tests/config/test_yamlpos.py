@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from chatgw.compiler.diagnostics import Location
-from chatgw.config.yamlpos import parse_yaml, read_yaml
+from chatgw.config.yamlpos import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, parse_yaml, read_yaml
 
 TEXT = """\
 description: Reset a key
@@ -117,3 +117,49 @@ def test_parse_yaml_says_a_tab_in_the_indentation_is_a_tab() -> None:
     assert doc is None
     assert (problem.code, problem.line, problem.column) == ("CGW101", 3, 1)
     assert "a tab at line 3, column 1" in problem.message
+
+
+def test_yamlpos_billion_laughs_is_a_located_cgw101_not_a_memory_error() -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]  # 9**10 values
+    doc, problems = parse_yaml("\n".join(lines), "actions/bomb.yaml")
+
+    assert doc is None
+    assert [(p.code, p.line) for p in problems] == [("CGW101", 6)]
+    assert f"more than {MAX_VALUES} values" in problems[0].message
+
+
+def test_yamlpos_an_alias_used_a_few_times_is_fine() -> None:
+    doc, problems = parse_yaml("base: &b {prompt: Which?}\nslots: {a: *b, c: *b}\n", "actions/a.yaml")
+    assert problems == [] and doc is not None and doc.data["slots"]["c"] == {"prompt": "Which?"}
+
+
+def test_yamlpos_nesting_deeper_than_the_limit_is_a_located_cgw101_not_a_recursion_error() -> None:
+    depth = 990  # libyaml itself accepts up to 1000 levels; building them recursed past Python's limit
+    doc, problems = parse_yaml("description: " + "[" * depth + "]" * depth, "actions/deep.yaml")
+
+    assert doc is None
+    assert [(p.code, p.line, p.column) for p in problems] == [("CGW101", 1, 14 + MAX_DEPTH)]
+    assert problems[0].message == f"the YAML is nested more than {MAX_DEPTH} levels deep"
+
+
+def test_yamlpos_a_list_as_a_key_is_named_as_written() -> None:
+    doc, _ = parse_yaml("? [a, b]\n: 1\n", "actions/a.yaml")
+    assert doc is not None and list(doc.data) == ["[a, b]"]
+
+
+def test_yamlpos_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"description: " + b"a" * MAX_FILE_BYTES + b"\n")
+
+    doc, [problem] = read_yaml(path, "actions/big.yaml")
+
+    assert doc is None and problem.code == "CGW106"
+    assert problem.message == "cannot read actions/big.yaml: it is larger than 4 MB"
+
+
+def test_yamlpos_reads_windows_and_old_mac_newlines_as_newlines(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"description: a\r\nanswer: b\rtags: [c]\r\n")
+    doc, problems = read_yaml(path, "actions/a.yaml")
+    assert problems == [] and doc is not None and doc.data == {"description": "a", "answer": "b", "tags": ["c"]}

@@ -84,3 +84,33 @@ def test_render_value_native_results_are_plain_data():
 
 def test_render_text_prints_an_empty_slot_as_nothing():
     assert render_text("Hi {{ slots.name }}!", context(name=None)) == "Hi !"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ 9 ** (9 ** 9) }}",  # hours of CPU before: Jinja's sandbox does not bound arithmetic
+        "{{ 2 ** 100000 }}",
+        "{{ 'a' * 10**10 }}",  # 10 GB
+        "{{ 10**10 * [1] }}",
+        "{{ slots.a * 1000000000 }}",  # the customer's text, repeated
+        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+        "{{ range(10**9) | list }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ lipsum.__globals__ }}",
+        "{{ joiner.__init__ }}",
+        "{{ namespace.__init__.__globals__ }}",
+        "{{ self.__init__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    ],
+)
+def test_render_text_refuses_what_is_too_large_or_reaches_internals(template):
+    with pytest.raises(RenderError):
+        render_text(template, context(a="proj_8f2k1"))
+    with pytest.raises(RenderError):
+        render_value(template, context(a="proj_8f2k1"))
+
+
+def test_render_text_arithmetic_of_everyday_size_works():
+    assert render_text("{{ 2 ** 10 }} {{ '-' * 20 }} {{ 1.5 ** 2 }} {{ 3 * 4 }}", context()) == f"1024 {'-' * 20} 2.25 12"
+    assert render_value("{{ [0] * 3 }}", context()) == [0, 0, 0]

@@ -242,3 +242,47 @@ def test_retry_policy_backs_off_exponentially_with_jitter():
     policy = RetryPolicy(backoff_base=1.0, max_delay=5.0, random=lambda: 1.0)
     assert [policy.delay(n) for n in (1, 2, 3, 4)] == [1.0, 2.0, 4.0, 5.0]
     assert RetryPolicy(backoff_base=1.0, random=lambda: 0.0).delay(1) == 0.5
+
+
+@pytest.mark.parametrize("auth_type", ["bearer", "header", "basic"])
+def test_http_sender_takes_echoed_credentials_out_of_the_answer(upstream, monkeypatch, auth_type):
+    # An upstream's error page that quotes the request it refused: before, the token went on to
+    # the reply templates, the transcript, the handoff and `chatgw try --format json`.
+    monkeypatch.setenv("RUNTIME_TEST_TOKEN", "tok-live-123")
+    auth = {
+        "bearer": AuthPlan(type="bearer", token=SecretRef("RUNTIME_TEST_TOKEN")),
+        "header": AuthPlan(type="header", header="X-Api-Key", token=SecretRef("RUNTIME_TEST_TOKEN")),
+        "basic": AuthPlan(type="basic", username="acme", password=SecretRef("RUNTIME_TEST_TOKEN")),
+    }[auth_type]
+    basic = base64.b64encode(b"acme:tok-live-123").decode()
+    echo = {"error": "token tok-live-123 refused", "seen": {"authorization": f"Basic {basic}"}, "tok-live-123": [basic]}
+    upstream.respond(Reply(401, echo, headers={"WWW-Authenticate": 'Bearer error="tok-live-123"'}))
+    _, result, _ = send(upstream.url, CallPlan(operation=operation("GET", "/me")), auth=auth)
+    assert result.status == 401
+    assert "tok-live-123" not in repr(result.body) + repr(dict(result.headers))
+    assert (basic in repr(result.body)) == (auth_type != "basic")  # the header value, only when it is one
+    assert result.body["error"] == "token [redacted] refused"
+    assert result.headers["www-authenticate"] == 'Bearer error="[redacted]"'
+
+
+def test_http_sender_keeps_an_answer_without_credentials_as_it_is(upstream, monkeypatch):
+    monkeypatch.setenv("RUNTIME_TEST_TOKEN", "tok-live-123")
+    body = {"id": "tok", "items": [1, 2.5, None, True, {"token": "a new one"}]}
+    upstream.respond(Reply(200, body))
+    auth = AuthPlan(type="bearer", token=SecretRef("RUNTIME_TEST_TOKEN"))
+    _, result, _ = send(upstream.url, CallPlan(operation=operation("GET", "/me")), auth=auth)
+    assert result.body == body
+
+
+def test_http_sender_reads_no_more_of_an_answer_than_the_limit(upstream, monkeypatch):
+    # Before, the whole body was read into memory, however large the upstream made it.
+    monkeypatch.setattr("chatgw.runtime.send.MAX_ANSWER_BYTES", 1000)
+    upstream.respond(Reply(200, {"blob": "x" * 5000}), Reply(201, {"blob": "x" * 900}), Reply(200, {"blob": "y" * 300_000}))
+    call = CallPlan(operation=operation("GET", "/me"))
+    _, big, _ = send(upstream.url, call)
+    _, small, _ = send(upstream.url, call)
+    assert (big.status, big.body, big.headers["content-type"]) == (200, None, "application/json")
+    assert small.status == 201 and small.body == {"blob": "x" * 900}
+    monkeypatch.setattr("chatgw.runtime.send.MAX_ANSWER_BYTES", 1_000_000)
+    _, chunked, _ = send(upstream.url, call)  # arrives in many reads: all of it is kept
+    assert chunked.body == {"blob": "y" * 300_000}

@@ -8,7 +8,11 @@ prints its request and 5xx counts (`-s` shows them) and records them as junit pr
 Figures when written: chat 420 requests, 0 5xx; other routes 360 requests, 0 5xx (and 4000
 + 4000 with random seeds, 0 5xx). Before the fix both failed on their first 500: chat on
 `{"message": "\\ud800"}`, the other routes on `GET /v1/insights?since=<400 nines>d`
-(OverflowError, with uvicorn's traceback on stderr).
+(OverflowError, with uvicorn's traceback on stderr). Each runs on SQLite and on PostgreSQL:
+the PostgreSQL run of the routes then failed on a NUL character in a path id (psycopg refuses
+NUL in text), which the SQLite run never saw. The routes include /mcp, both event feeds (long
+poll, with bad cursors and waits) and approve/reject; 1500 + 3000 with random seeds on
+PostgreSQL, 0 5xx.
 """
 
 from __future__ import annotations
@@ -88,7 +92,9 @@ TOKENS = st.one_of(
 )
 
 
-def test_chat_fuzz_answers_4xx_never_5xx_and_logs_json_only(tmp_path: Path, upstream: Upstream, record_property: Any) -> None:
+def test_chat_fuzz_answers_4xx_never_5xx_and_logs_json_only(
+    tmp_path: Path, upstream: Upstream, each_store: str, record_property: Any
+) -> None:
     config = write_project(tmp_path, upstream.url)
     stats: Counter[str] = Counter()
     with serving(config) as served, httpx.Client(base_url=served.url, timeout=60) as client:
@@ -110,7 +116,7 @@ def test_chat_fuzz_answers_4xx_never_5xx_and_logs_json_only(tmp_path: Path, upst
 
 
 def test_operator_and_query_fuzz_answers_4xx_never_5xx_and_logs_json_only(
-    tmp_path: Path, upstream: Upstream, record_property: Any
+    tmp_path: Path, upstream: Upstream, each_store: str, record_property: Any
 ) -> None:
     config = write_project(tmp_path, upstream.url)  # no operator token: loopback clients are the operator
     stats: Counter[str] = Counter()
@@ -149,7 +155,18 @@ def _route_requests(handoff: str, conversation: str) -> st.SearchStrategy[tuple[
         ["/v1/handoffs", "/v1/handoffs/{}", "/v1/insights", "/v1/conversations/{}", "/inbox", "/insights", "/",
          "/healthz", "/readyz", "/metrics", "/static/{}", "/{}", "/v1/chat", "/v1/handoffs/{}/claim"]
     )
+    rpc = st.fixed_dictionaries(
+        {"jsonrpc": st.just("2.0"), "id": st.one_of(st.integers(), TEXT)},
+        optional={"method": st.sampled_from(["tools/list", "tools/call", "initialize", "nope"]),
+                  "params": st.fixed_dictionaries({}, optional={"name": st.one_of(TEXT, st.sampled_from(["rotate_key", "show_usage"])),
+                                                                 "arguments": st.one_of(JSON, st.dictionaries(st.just("project_id"), TEXT))})},
+    )
+    cursors = st.one_of(TEXT.map(_segment), st.integers().map(str), st.sampled_from(["", "-1", "1.5", "%00", "9" * 400]))
     return st.one_of(
+        st.tuples(st.just("POST"), st.just("/mcp"), st.one_of(rpc.map(_encode), RAW_BODIES)),
+        st.tuples(st.just("GET"), st.builds(lambda c, w: f"/v1/events?cursor={c}&wait={w}", cursors, st.sampled_from(["0", "-1", "nan", "1e999", "%00"])), st.none()),
+        st.tuples(st.just("GET"), st.builds(lambda seg, c: f"/v1/conversations/{seg}/events?wait=0&cursor={c}", st.one_of(st.just(conversation), segments), cursors), st.none()),
+        st.tuples(st.just("POST"), st.builds(lambda seg, verb: f"/v1/handoffs/{seg}/{verb}", st.one_of(st.just(handoff), segments), st.sampled_from(["approve", "reject"])), bodies),
         st.tuples(st.just("GET"), since.map(lambda value: f"/v1/insights?since={value}"), st.none()),
         st.tuples(st.just("GET"), status.map(lambda value: f"/v1/handoffs?status={value}"), st.none()),
         st.tuples(st.just("GET"), segments.map("/v1/handoffs/{}".format), st.none()),

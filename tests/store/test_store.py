@@ -186,3 +186,19 @@ def test_outbox_claims_each_due_row_once_until_the_claim_lapses(store_url: str, 
         assert sorted(d.id for d in lapsed) == sorted(d.id for d in claimed)
     finally:
         store.close()
+
+
+def test_store_keeps_text_with_nul_as_u_fffd_on_every_database(store_url: str) -> None:
+    # PostgreSQL refuses NUL in text, written or compared; before, each of these was a
+    # database error there (a 500 from the server) and fine on SQLite.
+    store = open_store(store_url)
+    try:
+        lease = store.create_conversation("c1", subject="u\x001", claims={}, state={"status": "idle"}, now=1000.0)
+        assert store.save_turn(record("c1", lease, "hi\x00there"))
+        store.add_agent_message("c1", "on\x00it", author="ann\x00", now=1001.0)
+        assert store.get_conversation("c\x001") is None and store.handoff("h\x00") is None
+        found = store.get_conversation("c1")
+        assert found.subject == "u\ufffd1"
+        assert [(m.text, m.author) for m in store.messages("c1")][::2] == [("hi\ufffdthere", None), ("on\ufffdit", "ann\ufffd")]
+    finally:
+        store.close()
