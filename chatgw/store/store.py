@@ -8,7 +8,8 @@ A chat turn is the hot path: its statements are built once, below, with bound pa
 so each execution reuses SQLAlchemy's compiled form instead of building and hashing a new
 statement, and its writes run as that compiled SQL (`_prepared.py`); it costs two
 transactions (lease and read, one UPDATE ... RETURNING and the human replies not yet shown;
-write and release), or one for the first turn of a conversation.
+write and release), or one for the first turn of a conversation: on PostgreSQL that one is a
+single statement (its INSERTs as the parts of one WITH), outside any BEGIN ... COMMIT.
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._prepared = Prepared(engine.dialect)  # the turn's writes, compiled once
+        # For writes that are one statement: no BEGIN and COMMIT, two round trips fewer.
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -181,13 +184,28 @@ class Store:
             "state": dict(record.state), "status": record.status, "claims": dict(record.claims),
             "busy_until": None, "updated_at": at,
         }
+        conversation: list[dict[str, Any]] = []
+        if first:
+            conversation.append({
+                **values, "id": cid, "subject": record.subject, "outcome": record.outcome,
+                "handed_off": int(record.handoff is not None), "version": 1, "created_at": at,
+            })
+        rows = [] if record.message is None else [
+            _message_row(cid, "customer", record.message, at, record.intent, record.out_of_scope)
+        ]
+        rows += [_message_row(cid, "bot", reply, at, delivered=not record.undelivered) for reply in record.replies]
+        writes = [
+            (_INSERT_CONVERSATION, conversation), (_INSERT_MESSAGES, rows),
+            (_INSERT_RUNS, [_run_row(cid, run, at) for run in record.runs if not run.journaled]),
+        ]
+        if first and self._prepared.joins and _only_inserts(record):
+            # The whole turn is one statement: atomic by itself, no BEGIN ... COMMIT around it.
+            writes.append((_INSERT_TAGS, _tag_rows(cid, record.tags, at, set())))
+            with self._autocommit.connect() as connection:
+                self._prepared.execute_all(connection, writes)
+            return True
         with self.engine.begin() as connection:
-            if first:
-                self._prepared.execute(connection, _INSERT_CONVERSATION, {
-                    **values, "id": cid, "subject": record.subject, "outcome": record.outcome,
-                    "handed_off": int(record.handoff is not None), "version": 1, "created_at": at,
-                })
-            else:
+            if not first:
                 if record.outcome is not None:
                     values["outcome"] = record.outcome
                 if record.handoff is not None:
@@ -196,21 +214,14 @@ class Store:
                 if result.rowcount != 1:
                     connection.rollback()
                     return False
-            rows = [] if record.message is None else [
-                _message_row(cid, "customer", record.message, at, record.intent, record.out_of_scope)
-            ]
-            rows += [_message_row(cid, "bot", reply, at, delivered=not record.undelivered) for reply in record.replies]
-            if rows:
-                self._prepared.insert_many(connection, _INSERT_MESSAGES, rows)
-            fresh = [_run_row(cid, run, at) for run in record.runs if not run.journaled]
-            if fresh:
-                self._prepared.insert_many(connection, _INSERT_RUNS, fresh)
+            known: set[str] = set() if first or not record.tags else set(connection.execute(_TAGS, {"_id": cid}).scalars())
+            writes.append((_INSERT_TAGS, _tag_rows(cid, record.tags, at, known)))
+            self._prepared.execute_all(connection, writes)
             for run in record.runs:
                 if run.journaled:
                     connection.execute(
                         update(action_runs).where(action_runs.c.run_key == run.run_key).values(**_run_outcome(run))
                     )
-            self._add_tags(connection, cid, record.tags, at, new_conversation=first)
             if record.delivered:
                 connection.execute(_MARK_DELIVERED, {"_ids": list(record.delivered)})
             if record.decision is not None and not _decide(connection, record.decision):
@@ -258,14 +269,22 @@ class Store:
             "request": dict(run.request), "run_key": run.run_key, "idempotency_key": run.idempotency_key,
             "outcome": "sending", "at": now,
         }
+        first = lease is None
+        if first:
+            lease = now + lease_seconds
+            conversation = {
+                **values, "id": conversation_id, "subject": subject, "claims": claims,
+                "handed_off": 0, "version": 0, "busy_until": lease, "created_at": now,
+            }
         try:
+            if first and self._prepared.joins and run.decision is None and not run.replay:
+                # Both rows as one statement, no BEGIN ... COMMIT: atomic, a duplicate key writes neither.
+                with self._autocommit.connect() as connection:
+                    self._prepared.execute_all(connection, [(_INSERT_CONVERSATION, [conversation]), (_INSERT_RUNS, [row])])
+                return lease
             with self.engine.begin() as connection:
-                if lease is None:
-                    lease = now + lease_seconds
-                    self._prepared.execute(connection, _INSERT_CONVERSATION, {
-                        **values, "id": conversation_id, "subject": subject, "claims": claims,
-                        "handed_off": 0, "version": 0, "busy_until": lease, "created_at": now,
-                    })
+                if first:
+                    self._prepared.execute(connection, _INSERT_CONVERSATION, conversation)
                 else:
                     held = self._prepared.execute(connection, _SAVE_CONVERSATION, {**values, "_id": conversation_id, "_lease": lease})
                     if held.rowcount != 1:
@@ -480,15 +499,21 @@ class Store:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _add_tags(
-        self, connection: Any, conversation_id: str, new: tuple[str, ...], at: float, *, new_conversation: bool = False
-    ) -> None:
+    def _add_tags(self, connection: Any, conversation_id: str, new: tuple[str, ...], at: float) -> None:
         if not new:
             return
-        known: set[str] = set() if new_conversation else set(connection.execute(_TAGS, {"_id": conversation_id}).scalars())
-        rows = [{"conversation_id": conversation_id, "tag": tag, "at": at} for tag in dict.fromkeys(new) if tag not in known]
-        if rows:
-            self._prepared.insert_many(connection, _INSERT_TAGS, rows)
+        known = set(connection.execute(_TAGS, {"_id": conversation_id}).scalars())
+        self._prepared.execute_all(connection, [(_INSERT_TAGS, _tag_rows(conversation_id, new, at, known))])
+
+
+def _tag_rows(conversation_id: str, new: Iterable[str], at: float, known: set[str]) -> list[dict[str, Any]]:
+    return [{"conversation_id": conversation_id, "tag": tag, "at": at} for tag in dict.fromkeys(new) if tag not in known]
+
+
+def _only_inserts(record: TurnRecord) -> bool:
+    """Whether a first turn writes nothing but new rows (no run written ahead to update, no
+    decision, handoff or delivery to record): then its writes are one statement."""
+    return not (record.delivered or record.decision or record.handoff or any(run.journaled for run in record.runs))
 
 
 def _conversation(row: Any) -> Conversation:

@@ -5,11 +5,13 @@ read back through Core."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, event, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from chatgw.store import open_store
 from chatgw.store._prepared import Prepared
-from chatgw.store.tables import conversations, messages, tags
+from chatgw.store.records import RunRecord, TurnRecord
+from chatgw.store.tables import action_runs, conversations, messages, tags
 
 _c = conversations.c
 _BUMP = update(conversations).where(_c.id == bindparam("_id")).values(version=_c.version + 1)
@@ -50,6 +52,98 @@ def test_prepared_writes_what_core_reads_back(store_url: str) -> None:
     assert (row.version, row.status, row.created_at) == (2, "executing", 1.5)  # the statement's own `+ 1`
     assert [tuple(t) for t in texts] == [(r, f"{r} says 100% {{{{ x }}}} ?") for r in ("customer", "bot", "bot")]
     assert tagged == ["intent:x"]
+
+
+def _statements(engine) -> list[str]:
+    """Every statement the engine sends from now on (BEGIN and COMMIT are not among them:
+    psycopg sends those itself)."""
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, *_rest: sent.append(sql))
+    return sent
+
+
+def _autocommitted(engine) -> list[bool]:
+    """For every statement from now on, whether the driver ran it outside a transaction
+    (psycopg's `autocommit`: no BEGIN before it, no COMMIT after)."""
+    seen: list[bool] = []
+    event.listen(
+        engine, "before_cursor_execute",
+        lambda connection, *_rest: seen.append(bool(getattr(connection.connection.dbapi_connection, "autocommit", False))),
+    )
+    return seen
+
+
+def test_execute_all_writes_every_part_and_on_postgresql_as_one_statement(store_url: str) -> None:
+    store = open_store(store_url)
+    prepared = Prepared(store.engine.dialect)
+    sent = _statements(store.engine)
+    try:
+        with store.engine.begin() as connection:
+            # Parts with the same parameter names (conversation_id, at) and a foreign key from
+            # the later parts to the first's row.
+            prepared.execute_all(connection, [
+                (_INSERT, [conversation("c1")]),
+                (_MESSAGES, [{"conversation_id": "c1", "role": r, "text": f"{r}: 50%", "intent": None, "out_of_scope": 0,
+                              "delivered": 1, "at": 3.0} for r in ("customer", "bot")]),
+                (_TAGS, []),  # nothing to write: left out
+                (_TAGS, [{"conversation_id": "c1", "tag": "usage", "at": 4.0}]),
+            ])
+        written = len(sent)
+        with store.engine.connect() as connection:
+            row = connection.execute(select(conversations)).one()
+            texts = connection.execute(select(messages.c.text).order_by(messages.c.id)).scalars().all()
+            tagged = connection.execute(select(tags.c.tag, tags.c.at)).all()
+    finally:
+        store.close()
+    assert written == (1 if prepared.joins else 3)
+    assert prepared.joins == store_url.startswith("postgresql")
+    assert row.claims == {"sub": "u1", "locale": "de-CH"} and row.state["slots"] == {"n": [1, None]}
+    assert texts == ["customer: 50%", "bot: 50%"] and [tuple(t) for t in tagged] == [("usage", 4.0)]
+
+
+def test_a_part_that_fails_writes_nothing_of_the_others(store_url: str) -> None:
+    store = open_store(store_url)
+    prepared = Prepared(store.engine.dialect)
+    try:
+        with store.engine.begin() as connection:
+            prepared.execute(connection, _INSERT, conversation("taken"))
+        with pytest.raises(IntegrityError), store.engine.begin() as connection:
+            prepared.execute_all(connection, [(_INSERT, [conversation("c2")]), (_INSERT, [conversation("taken")])])
+        with store.engine.connect() as connection:
+            ids = connection.execute(select(conversations.c.id)).scalars().all()
+    finally:
+        store.close()
+    assert ids == ["taken"]
+
+
+def _first_turn(cid: str, *, tags_: tuple[str, ...] = ("usage",)) -> TurnRecord:
+    run = RunRecord(action="show_usage", operation="getUsage", request={"method": "GET"}, status=200,
+                    outcome="ok", run_key=f"rk-{cid}", idempotency_key=None, journaled=False)
+    return TurnRecord(
+        conversation_id=cid, lease=None, state={"status": "idle"}, status="idle", claims={"sub": "u"},
+        message="show my usage", intent="show_usage", out_of_scope=False, replies=("You made 3 requests.",),
+        outcome="ok", runs=(run,), tags=tags_, handoff=None, delivered=(), subject="u", at=10.0,
+    )
+
+
+def test_a_first_turn_is_one_statement_outside_a_transaction_on_postgresql(store_url: str) -> None:
+    store = open_store(store_url)
+    sent, autocommitted = _statements(store.engine), _autocommitted(store.engine)
+    try:
+        assert store.save_turn(_first_turn("c1", tags_=("usage", "intent:show_usage", "usage")))
+        written = (len(sent), autocommitted[:1])
+        conversation_ = store.get_conversation("c1")
+        transcript = [(m.role, m.text) for m in store.messages("c1")]
+        with store.engine.connect() as connection:
+            runs = connection.execute(select(action_runs.c.run_key, action_runs.c.outcome)).all()
+            tagged = sorted(connection.execute(select(tags.c.tag)).scalars())
+    finally:
+        store.close()
+    if store_url.startswith("postgresql"):
+        assert written == (1, [True])
+    assert conversation_ is not None and conversation_.status == "idle" and conversation_.claims == {"sub": "u"}
+    assert transcript == [("customer", "show my usage"), ("bot", "You made 3 requests.")]
+    assert [tuple(r) for r in runs] == [("rk-c1", "ok")] and tagged == ["intent:show_usage", "usage"]
 
 
 def test_prepared_refuses_a_statement_whose_column_default_core_would_fill(store_url: str) -> None:
