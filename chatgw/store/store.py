@@ -150,7 +150,11 @@ class Store:
         """
         lease = now + lease_seconds
         values = {"_id": id, "_subject": subject, "_now": now, "busy_until": lease}
-        with self.engine.begin() as connection:
+        # Over a network each statement on its own, no BEGIN and COMMIT: the lease is taken by
+        # one statement, and the human replies are read once it is held (they may arrive any
+        # time, in or out of a transaction).
+        alone = self.remote and self.engine.dialect.update_returning
+        with self._autocommit.connect() if alone else self.engine.begin() as connection:
             if self.engine.dialect.update_returning:  # PostgreSQL, SQLite 3.35+: one statement fewer
                 row = connection.execute(_LEASE_OWN_READ, values).first()
                 if row is None:

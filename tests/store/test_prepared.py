@@ -4,6 +4,9 @@ read back through Core."""
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import bindparam, event, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -166,9 +169,43 @@ def test_a_connection_the_server_ended_is_replaced_not_used(postgres_cluster) ->
             # another session ends it while it idles, as a server restart would
             assert other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
             other.commit()
+            # pg_terminate_backend only signals: wait until the backend is gone and its end has
+            # reached the socket (under load the check could otherwise look too early)
+            for _ in range(100):
+                if not other.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}).scalar():
+                    break
+                other.commit()
+                time.sleep(0.05)
+            time.sleep(0.2)
         # Without a check at checkout the next call would fail on the dead socket (OperationalError)
         assert store.get_conversation("nobody") is None
         with store.engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() != pid
     finally:
         store.close()
+
+
+def test_a_later_turn_takes_its_lease_alone_and_writes_in_three_statements_on_postgresql(store_url: str) -> None:
+    store = open_store(store_url)
+    try:
+        assert store.save_turn(_first_turn("c1"))
+        sent, autocommitted = _statements(store.engine), _autocommitted(store.engine)
+        start = store.start_turn("c1", subject="u", now=20.0)
+        assert start is not None
+        leased = (len(sent), list(autocommitted))
+        later = replace(
+            _first_turn("c1", tags_=("usage", "billing")), lease=start.lease, at=21.0,
+            runs=(RunRecord(action="show_usage", operation="getUsage", outcome="ok", run_key="rk-2"),),
+        )
+        del sent[:], autocommitted[:]
+        assert store.save_turn(later)
+        saved = (len(sent), list(autocommitted))
+        transcript = [m.text for m in store.messages("c1")]
+        with store.engine.connect() as connection:
+            tagged = sorted(connection.execute(select(tags.c.tag)).scalars())
+    finally:
+        store.close()
+    if store_url.startswith("postgresql"):
+        assert leased == (2, [True, True])  # UPDATE ... RETURNING, then the human replies not yet shown
+        assert saved == (3, [False] * 3)  # in one transaction: the lease's UPDATE, the known tags, the inserts
+    assert transcript == ["show my usage", "You made 3 requests."] * 2 and tagged == ["billing", "usage"]
