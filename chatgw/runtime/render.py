@@ -16,6 +16,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from chatgw import formats
 from chatgw.errors import RenderError
+from chatgw.runtime._lookups import MISSING, lookup, path_of, pieces_of, render_pieces
 
 
 # What one render may make. Jinja's sandbox bounds `range()` but not arithmetic or output:
@@ -70,6 +71,13 @@ _MARKERS = ("{{", "}}", "{%", "%}", "{#", "#}")
 
 def render_text(template: str, context: Mapping[str, Any]) -> str:
     """Render a template to text; RenderError with a plain reason when it cannot be."""
+    pieces = pieces_of(template)
+    if pieces is not None:
+        text = render_pieces(pieces, context)
+        if text is not MISSING:
+            if len(text) > MAX_OUTPUT:  # type: ignore[arg-type]
+                raise RenderError(f"template output is longer than {MAX_OUTPUT} characters")
+            return text  # type: ignore[return-value]
     compiled = _template(template)
     return _guard(lambda: _bounded(compiled, context))
 
@@ -112,6 +120,11 @@ def render_tree(tree: Any, context: Mapping[str, Any]) -> Any:
 
 def evaluate(expression: str, context: Mapping[str, Any]) -> Any:
     """Evaluate a Jinja expression (the body of `{{ ... }}`, or a `when:`) to a Python value."""
+    path = path_of(expression)
+    if path is not None:
+        value = lookup(path, context)
+        if value is not MISSING:
+            return _guard(lambda: _plain(value))
     compiled = _expression(expression.strip())
     return _guard(lambda: _plain(compiled(**context)))
 

@@ -4,6 +4,7 @@ import pytest
 
 from chatgw.errors import RenderError
 from chatgw.runtime import render_text
+from chatgw.runtime._lookups import pieces_of
 from chatgw.runtime.render import is_true, render_tree, render_value
 
 from tests.runtime.builders import context
@@ -114,3 +115,66 @@ def test_render_text_refuses_what_is_too_large_or_reaches_internals(template):
 def test_render_text_arithmetic_of_everyday_size_works():
     assert render_text("{{ 2 ** 10 }} {{ '-' * 20 }} {{ 1.5 ** 2 }} {{ 3 * 4 }}", context()) == f"1024 {'-' * 20} 2.25 12"
     assert render_value("{{ [0] * 3 }}", context()) == [0, 0, 0]
+
+
+# -- templates that only look values up skip Jinja (runtime/_lookups.py): same results ------
+
+_LOOKUP_CONTEXT = {
+    "slots": {"project_id": "proj_8f2k1", "credits": 12.5, "count": 3, "empty": None, "flag": True,
+              "items": ["a", 1], "nested": {"x": {"y": "deep"}}, "keys": "k"},
+    "response": {"status": 200, "body": {"requests": 1234, "items": [1, 2], "note": "50% {{ not a template }}"}},
+    "identity": {},
+}
+
+
+def _by_jinja(template: str, context) -> str:
+    from chatgw.runtime import render
+
+    return render._bounded(render._template(template), context)
+
+
+@pytest.mark.parametrize("template", [
+    "Project {{ slots.project_id }} made {{ response.body.requests }} requests this month.",
+    "{{ slots.credits }} / {{slots.count}} / [{{ slots.empty }}] / {{ slots.flag }} / {{ slots.items }}",
+    "{{ slots.nested }} {{ slots.nested.x.y }} {{ response.body.note }}",
+    "{{ slots.keys }} {{ response.body.items }}",  # a key named like a dict method: the key wins
+    "no outputs at all, 100% text",
+    "  {{   slots.project_id   }}  ",
+    "line one\nline two {{ slots.count }}",
+])
+def test_a_lookup_only_template_renders_as_jinja_does(template: str) -> None:
+    assert pieces_of(template) is not None
+    assert render_text(template, _LOOKUP_CONTEXT) == _by_jinja(template, _LOOKUP_CONTEXT)
+
+
+@pytest.mark.parametrize("template", [
+    "{{ slots.project_id | upper }}", "{{ slots.count + 1 }}", "{% if slots.flag %}yes{% endif %}",
+    "{{- slots.count -}}", "{{ true }}", "{{ none }}", "{# note #}{{ slots.count }}", "ends in a newline {{ slots.count }}\n",
+    "carriage\r\nreturn {{ slots.count }}", "{{ slots.items.0 }}",
+])
+def test_anything_but_a_lookup_is_left_to_jinja(template: str) -> None:
+    assert pieces_of(template) is None
+    assert render_text(template, _LOOKUP_CONTEXT) == _by_jinja(template, _LOOKUP_CONTEXT)
+
+
+def test_a_lookup_that_misses_gets_jinja_and_its_error():
+    with pytest.raises(RenderError, match="no field 'missing'"):
+        render_text("Project {{ slots.missing }}", _LOOKUP_CONTEXT)
+    with pytest.raises(RenderError, match="'nobody' is undefined"):
+        render_value("{{ nobody.x }}", _LOOKUP_CONTEXT)
+    # a string on the way is not a mapping: Jinja's attribute rules decide (here: undefined)
+    with pytest.raises(RenderError):
+        render_value("{{ slots.project_id.nope }}", _LOOKUP_CONTEXT)
+
+
+def test_a_lone_lookup_keeps_the_native_value_and_plain_data():
+    assert render_value("{{ slots.count }}", _LOOKUP_CONTEXT) == 3
+    assert render_value("{{ slots.empty }}", _LOOKUP_CONTEXT) is None
+    assert render_value("{{ slots.nested }}", _LOOKUP_CONTEXT) == {"x": {"y": "deep"}}
+    assert render_value("{{ response.body.items }}", {"response": {"body": {"items": (1, 2)}}}) == [1, 2]
+
+
+def test_a_lookup_only_template_is_still_bounded():
+    huge = {"slots": {"text": "x" * 60_000}}
+    with pytest.raises(RenderError, match="longer than"):
+        render_text("{{ slots.text }}{{ slots.text }}", huge)
