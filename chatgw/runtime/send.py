@@ -91,6 +91,9 @@ class HttpSender:
                 headers={"User-Agent": USER_AGENT},
                 # Never this process's environment proxies or .netrc credentials.
                 trust_env=False,
+                # One session serves every customer: a cookie one answer sets must not ride
+                # along on the next customer's request (and no jar is a lookup less per call).
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
         return self._session
 

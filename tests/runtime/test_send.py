@@ -286,3 +286,20 @@ def test_http_sender_reads_no_more_of_an_answer_than_the_limit(upstream, monkeyp
     monkeypatch.setattr("chatgw.runtime.send.MAX_ANSWER_BYTES", 1_000_000)
     _, chunked, _ = send(upstream.url, call)  # arrives in many reads: all of it is kept
     assert chunked.body == {"blob": "y" * 300_000}
+
+
+def test_a_cookie_the_upstream_sets_is_never_sent_on_a_later_call(upstream):
+    """One sender serves every customer: a cookie one answer sets (a session, a tracking id)
+    would otherwise ride along on the next customer's request."""
+    upstream.respond(Reply(200, {"ok": 1}, headers={"Set-Cookie": "session=customer-a; Path=/"}), Reply(200, {"ok": 2}))
+    # by a host name: aiohttp's jar keeps no cookie of an IP address
+    plan = upstream_plan(upstream.url.replace("127.0.0.1", "localhost"))
+    call = CallPlan(operation=operation("GET", "/x"))
+
+    async def twice():
+        async with HttpSender(plan) as sender:
+            for _ in range(2):
+                await sender.send(prepare_request(call, plan, context()))
+
+    asyncio.run(twice())
+    assert [r.headers.get("cookie") for r in upstream.received] == [None, None]
