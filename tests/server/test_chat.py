@@ -184,6 +184,7 @@ def test_chat_bad_input_is_an_error_object_never_a_500(tmp_path: Path, upstream)
         missing = client.post("/v1/chat", json={"text": "hi"})
         wrong_type = client.post("/v1/chat", json={"message": ["hi"]})
         not_json = client.post("/v1/chat", content=b"\xff\xfe", headers={"Content-Type": "application/json"})
+        too_deep = client.post("/v1/chat", content=b'{"message":' + b"[" * 60000 + b"]" * 60000 + b"}")
         nowhere = client.get("/v1/nothing-here")
         no_conversation = client.get("/v1/conversations/c_never_made_here")
     assert too_long.status_code == 413 and too_long.json()["error"]["code"] == "message_too_long"
@@ -191,8 +192,9 @@ def test_chat_bad_input_is_an_error_object_never_a_500(tmp_path: Path, upstream)
     assert malformed.status_code == 400 and malformed.json()["error"]["code"] == "malformed_json"
     assert missing.status_code == 422 and wrong_type.status_code == 422
     assert not_json.status_code in (400, 422)
+    assert too_deep.status_code == 400 and too_deep.json()["error"]["code"] == "malformed_json"
     assert nowhere.status_code == 404 and no_conversation.status_code == 404
-    for response in (too_long, unknown, malformed, missing, wrong_type, not_json, nowhere, no_conversation):
+    for response in (too_long, unknown, malformed, missing, wrong_type, not_json, too_deep, nowhere, no_conversation):
         assert set(response.json()) == {"error"} and set(response.json()["error"]) == {"code", "message"}
         assert "Traceback" not in response.text
 

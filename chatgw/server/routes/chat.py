@@ -47,7 +47,7 @@ def _chat_request(raw: bytes) -> ChatRequest:
     where it is valid JSON and the model's clearer 422 (`Text`)."""
     try:
         data = json.loads(raw)
-    except ValueError:  # not JSON, or not UTF-8 text
+    except (ValueError, RecursionError):  # not JSON, not UTF-8 text, or nested past Python's stack
         raise RequestValidationError([{"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error"}]) from None
     try:
         return ChatRequest.model_validate(data)
