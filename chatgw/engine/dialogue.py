@@ -194,10 +194,11 @@ class Dialogue:
             )
         )
         state = step.state
+        remembered = state.memory
         if outcome.outcome == "ok":
             body = last.result.body if last is not None and last.result is not None else None
-            state = replace(state, memory=memory.remember(state.memory, self._project, action, step.slots, body))
-        step.state = state.idle()
+            remembered = memory.remember(state.memory, self._project, action, step.slots, body)
+        step.state = state.idle(memory=remembered)
         if outcome.outcome == "unknown":
             return self._hand_over(step, "outcome_unknown", phrases.OUTCOME_UNKNOWN)
         if outcome.outcome == "changed":
@@ -229,9 +230,7 @@ class Dialogue:
         action = self._project.action(match.name) if match.name else None
         if action is None:
             return self._out_of_scope(step)
-        step.state = replace(
-            step.state.idle(), out_of_scope=0, action=action.name, confidence=match.confidence
-        )
+        step.state = step.state.idle(out_of_scope=0, action=action.name, confidence=match.confidence)
         step.intent, step.confidence, step.action = action.name, match.confidence, action
         claims = form.claims(action, identity)
         if not claims.complete:
@@ -302,8 +301,8 @@ class Dialogue:
         if given.values or given.errors:  # the same value again: confirm it again, never decline
             return self._ask_or_confirm(step, action, {**state.slots, **changed}, identity, {})
         if answer == "no":
-            step.state = replace(
-                state.idle(), memory=memory.remember(state.memory, self._project, action, state.slots)
+            step.state = state.idle(
+                memory=memory.remember(state.memory, self._project, action, state.slots)
             )
             step.say(phrases.DECLINED)
             step.outcome = "cancelled"
@@ -386,7 +385,7 @@ class Dialogue:
 
     def rejected(self, state: ConversationState, parked: approval.Parked, reason: str) -> Step:
         """A teammate rejected the parked run: nothing is sent; the customer hears why."""
-        step = Step(state=replace(state.idle(), handoff_reason=None), intent=parked.action, confidence=state.confidence)
+        step = Step(state=state.idle(handoff_reason=None), intent=parked.action, confidence=state.confidence)
         step.runs.append(approval.unsent_run(parked, "rejected", reason))
         step.say(approval.rejected(reason))
         step.outcome = "cancelled"
@@ -398,7 +397,7 @@ class Dialogue:
         The dialogue does not hold the parked run; the server withdraws the approval it keeps,
         in the transaction that saves this turn, and refuses the turn if a teammate decided first.
         """
-        step.state = replace(step.state.idle(), handoff_reason=None, queue=())
+        step.state = step.state.idle(handoff_reason=None, queue=())
         step.withdrawn = True
         step.say(approval.WITHDRAWN)
         step.outcome = "cancelled"
@@ -448,7 +447,7 @@ class Dialogue:
     def _out_of_scope(self, step: Step) -> Step:
         count = step.state.out_of_scope + 1
         step.intent, step.action = None, None
-        step.state = replace(step.state.idle(), out_of_scope=count)
+        step.state = step.state.idle(out_of_scope=count)
         if count >= self._project.server.max_out_of_scope:
             return self._hand_over(step, "out_of_scope", phrases.HANDOFF_AFTER_OUT_OF_SCOPE)
         step.state = replace(step.state, offered_human=True)
@@ -457,7 +456,7 @@ class Dialogue:
         return step
 
     def _cancel(self, step: Step, action: ActionPlan | None, text: str = phrases.CANCELLED) -> Step:
-        step.state = replace(step.state.idle(), queue=())  # "never mind" drops what was queued too
+        step.state = step.state.idle(queue=())  # "never mind" drops what was queued too
         if action is None:
             step.say(phrases.NOTHING_TO_CANCEL)
             return step
@@ -467,7 +466,7 @@ class Dialogue:
         return step
 
     def _hand_over(self, step: Step, reason: str, text: str) -> Step:
-        step.state = replace(step.state.idle(), status="handoff", handoff_reason=reason, queue=())
+        step.state = step.state.idle(status="handoff", handoff_reason=reason, queue=())
         step.choices = ()
         step.handoff_reason = reason
         step.outcome = "handoff"
@@ -509,7 +508,7 @@ class Dialogue:
     def _clarify(self, step: Step, message: str, choices: tuple[str, ...], confidence: float) -> Step:
         """Ask which action was meant; the message is held to fill the chosen one's slots."""
         step.intent, step.action = None, None
-        step.state = replace(step.state.idle(), choices=choices, held=message[:MAX_HELD], confidence=confidence)
+        step.state = step.state.idle(choices=choices, held=message[:MAX_HELD], confidence=confidence)
         step.choices = clarify.labels(self._project, choices)
         step.say(clarify.question(self._project, choices))
         return step

@@ -66,23 +66,26 @@ class ConversationState:
         known["queue"] = tuple((str(name), str(text)) for name, text in known.get("queue") or ())
         return cls(**known)
 
-    def idle(self) -> ConversationState:
+    def idle(self, **changes: Any) -> ConversationState:
         """The same conversation with no action in progress (counters, memory and the queue of
-        further requests kept)."""
+        further requests kept), and `changes` made: one copy where `replace` would make two."""
         return replace(
             self,
-            status="idle",
-            action=None,
-            confidence=0.0,
-            slots={},
-            expecting=None,
-            attempts=0,
-            offered_human=False,
-            run_key=None,
-            confirmed=None,
-            choices=(),
-            held=None,
-            offered=None,
+            **{
+                "status": "idle",
+                "action": None,
+                "confidence": 0.0,
+                "slots": {},
+                "expecting": None,
+                "attempts": 0,
+                "offered_human": False,
+                "run_key": None,
+                "confirmed": None,
+                "choices": (),
+                "held": None,
+                "offered": None,
+                **changes,
+            },
         )
 
 

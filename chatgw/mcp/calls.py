@@ -16,7 +16,7 @@ import json
 import logging
 import time
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Literal, Mapping, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -333,8 +333,8 @@ def _turn(
 ) -> TurnRecord:
     """A call as the store keeps a chat turn: the call in place of the customer's message, the
     reply as the bot's, and the state it ends in (handed over, with why, or idle)."""
-    ended = replace(
-        state.idle(), status="idle" if handoff is None else "handoff",
+    ended = state.idle(
+        status="idle" if handoff is None else "handoff",
         handoff_reason=None if handoff is None else handoff.reason, sequence=1,
     )
     return TurnRecord(

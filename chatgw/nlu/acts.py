@@ -124,6 +124,8 @@ def split_requests(text: str) -> list[str]:
         pieces.append((start, match.start(), after))
         start, after = match.end(), match.lastgroup
     pieces.append((start, len(head), after))
+    if len(pieces) < 2:
+        return [text]  # nothing to split at: most messages, and reading the one piece is not free
 
     groups: list[list[int]] = []  # [start, end] of each request
     lead: int | None = None  # where a leading reason or greeting began: it joins the first request

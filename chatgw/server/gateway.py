@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable, Mapping, NoReturn, TypeVar
 
@@ -424,7 +424,7 @@ class Gateway:
         conversation = self.store.get_conversation(handoff.conversation_id)
         if conversation is not None and conversation.status == "handoff":
             state = ConversationState.from_dict(conversation.state)
-            state = replace(state.idle(), handoff_reason=None, out_of_scope=0)
+            state = state.idle(handoff_reason=None, out_of_scope=0)
             self.store.set_state(conversation.id, state.to_dict(), now=now)
         self.store.set_handoff(handoff_id, status="resolved", now=now)
         event(self.logger, "handoff_resolved", handoff_id=handoff_id, conversation_id=handoff.conversation_id)

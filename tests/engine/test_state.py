@@ -30,3 +30,10 @@ def test_state_idle_forgets_the_form_but_keeps_the_conversation():
     idle = state.idle()
     assert (idle.status, idle.action, idle.slots) == ("idle", None, {})
     assert (idle.conversation_id, idle.out_of_scope) == ("c1", 1)
+
+
+def test_state_idle_with_changes_sets_them_over_the_idle_values():
+    state = ConversationState(conversation_id="c1", status="confirming", action="a", slots={"x": 1}, memory={"x": 1})
+    idle = state.idle(action="b", memory={"x": 2}, status="handoff")
+    assert (idle.status, idle.action, idle.slots, idle.memory) == ("handoff", "b", {}, {"x": 2})
+    assert idle.conversation_id == "c1"

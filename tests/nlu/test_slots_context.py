@@ -8,6 +8,7 @@ import pytest
 
 from chatgw.compiler.plans import SlotPlan
 from chatgw.nlu.slots import check_slot_value, extract_slots
+from chatgw.nlu.slots._patterns import pattern_matches
 
 PERCENT = SlotPlan(
     "percent",
@@ -181,6 +182,13 @@ def test_extract_slots_normalises_any_pattern_slot(slot: SlotPlan, text: str, ex
 @pytest.mark.parametrize("text", ["proj 8f2k1x", "proj__8f2k1", "hello proj"])
 def test_extract_slots_normalises_only_into_a_match_of_the_pattern(text: str) -> None:
     assert extract(text, PROJECT) == {}
+
+
+def test_pattern_matches_normalises_the_values_before_and_after_an_exact_one() -> None:
+    found = pattern_matches(PROJECT.pattern or "", "PROJ 8F2K1 then proj_ab12c and Proj-zz999, not proj_ab12c-x")
+    assert sorted((m.start, m.value, m.sure) for m in found) == [
+        (0, "proj_8f2k1", False), (16, "proj_ab12c", True), (31, "proj_zz999", True),
+    ]
 
 
 @pytest.mark.parametrize("value", ["PROJ_8F2K1", "proj 8f2k1", "proj-8f2k1"])

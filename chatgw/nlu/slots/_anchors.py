@@ -9,6 +9,7 @@ past another value or a clause boundary: in "credit 20 and extend by 3", "credit
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -115,7 +116,8 @@ class Anchors:
         ]
 
 
-def names_any(word: str, anchors: Sequence[str]) -> bool:
+@functools.lru_cache(maxsize=8192)  # every word of every message, against each slot's words
+def names_any(word: str, anchors: tuple[str, ...]) -> bool:
     return any(_names(part, anchor) for part in word.split("_") for anchor in anchors)
 
 

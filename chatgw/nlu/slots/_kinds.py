@@ -54,6 +54,23 @@ class SlotKind:
 
 def classify(slot: SlotPlan) -> SlotKind:
     """The kind of `slot`, its anchor words and, for durations, its unit."""
+    known = _CLASSIFIED.get(id(slot))
+    if known is not None and known.slot is slot:
+        return known
+    if len(_CLASSIFIED) >= _CLASSIFIED_MAX:
+        _CLASSIFIED.clear()
+    kind = _CLASSIFIED[id(slot)] = _classify(slot)
+    return kind
+
+
+# Plans are frozen, so a slot's kind never changes; every message asks for it again, twice.
+# A SlotPlan holds a dict (synonyms) and cannot be hashed: the memo goes by identity, and
+# each entry holds its slot, so no other slot can take its id while it is remembered.
+_CLASSIFIED: dict[int, SlotKind] = {}
+_CLASSIFIED_MAX = 4096
+
+
+def _classify(slot: SlotPlan) -> SlotKind:
     words = name_words(slot.name)
     meaningful = tuple(w for w in words if w not in _GENERIC) or words
     kind, unit = _kind(slot, set(words))

@@ -37,6 +37,7 @@ def pattern_matches(pattern: str, text: str) -> list[Mention]:
     return found
 
 
+@lru_cache(maxsize=1024)  # a slot's pattern is read again for every message
 def searchable(pattern: str) -> re.Pattern[str] | None:
     """`pattern` made searchable inside a sentence: ^...$ become token boundaries.
 
@@ -128,25 +129,25 @@ _CHUNKS = 4  # words one value may be spread over: "proj 8f2k1"
 def _normalised(compiled: re.Pattern[str], text: str, exact: list[Mention]) -> Iterator[Mention]:
     """Stretches of up to four words, joined by single separators, that match `compiled` once
     their case or separators change; joined over a space they need the slot's words nearby."""
-    chunks = list(_CHUNK.finditer(text))
-    for i, first in enumerate(chunks):
-        if first.start() > 0 and text[first.start() - 1] in "_-":
+    spans = [chunk.span() for chunk in _CHUNK.finditer(text)]
+    # joined[j]: chunk j follows chunk j - 1 over one separator (not "proj__8f2k1", "proj, 8f2k1")
+    joined = [False] + [bool(_SEPARATOR.fullmatch(text, a[1], b[0])) for a, b in zip(spans, spans[1:])]
+    for i, (start, _) in enumerate(spans):
+        if start > 0 and text[start - 1] in "_-":
             continue  # inside a longer token
-        for j in range(i, min(i + _CHUNKS, len(chunks))):
-            last = chunks[j]
-            if j > i and not _SEPARATOR.fullmatch(text, chunks[j - 1].end(), last.start()):
-                break  # "proj__8f2k1", "proj, 8f2k1": not one value
-            said = text[first.start() : last.end()]
-            if len(said) > _LONGEST:
+        # a stretch from `start` overlaps an exact match once it ends past this
+        limit = min((m.start for m in exact if m.end > start), default=len(text))
+        for j in range(i, min(i + _CHUNKS, len(spans))):
+            end = spans[j][1]
+            if (j > i and not joined[j]) or end - start > _LONGEST or end > limit:
                 break
-            if text[last.end() : last.end() + 1] in ("_", "-") and j + 1 < len(chunks):
+            if text[end : end + 1] in ("_", "-") and j + 1 < len(spans):
                 continue
-            if any(m.overlaps(first.start(), last.end()) for m in exact) or compiled.search(said):
-                continue
+            said = text[start:end]
             value = _first_variant(compiled, said)
-            if value is not None:
+            if value is not None and value != said:  # as said it matches: nothing to normalise
                 sure = not any(c.isspace() for c in said)
-                yield Mention("pattern", first.start(), last.end(), value, sure)
+                yield Mention("pattern", start, end, value, sure)
 
 
 def _variants(value: str) -> Iterator[str]:

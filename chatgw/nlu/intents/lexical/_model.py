@@ -69,10 +69,11 @@ class LinearModel:
         dense = np.zeros(self._columns.shape[0] - 1)
         dense[idx] = kept
         order = np.argsort(-decision, kind="stable")[:n]
+        best = _best_two(decision)
         result = []
         for j in order:
             nearest = float((self._examples[j] @ dense).max())
-            margin = _margin(decision, j)
+            margin = _margin(decision, j, best)
             features = np.array(
                 [decision[j], margin, nearest, centroid[j], _support(known, margin)],
                 dtype=np.float64,
@@ -146,8 +147,16 @@ def _support(known: np.ndarray | float, margin: np.ndarray | float) -> np.ndarra
     return known * np.clip(margin, 0.0, 1.0)
 
 
-def _margin(decision: np.ndarray, j: int) -> float:
+def _best_two(decision: np.ndarray) -> tuple[float, float] | None:
+    """The two best decisions, best first; None with one intent."""
     if len(decision) < 2:
-        return 1.0
+        return None
     first, second = np.partition(decision, -2)[-2:][::-1]
+    return first, second
+
+
+def _margin(decision: np.ndarray, j: int, best: tuple[float, float] | None) -> float:
+    if best is None:
+        return 1.0
+    first, second = best
     return float(decision[j] - (second if decision[j] >= first else first))

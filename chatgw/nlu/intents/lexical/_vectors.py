@@ -86,7 +86,9 @@ class TermVectors:
             if not ids:
                 continue
             idx = np.array(ids, dtype=np.int64)
-            val = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self._idf[idx]
+            val = self._idf[idx]
+            if max(counts) > 1:  # a term said once weighs its IDF alone (1 + log 1 = 1)
+                val = (1.0 + np.log(np.array(counts, dtype=np.float64))) * val
             parts.append((idx, val / math.sqrt(float(np.square(val).sum()))))
             if block == 0:
                 seen = float(np.square(val[self._content[idx]]).sum())
