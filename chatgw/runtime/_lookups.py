@@ -15,14 +15,14 @@ import re
 from functools import lru_cache
 from typing import Any, Mapping
 
-__all__ = ["MISSING", "lookup", "path_of", "pieces_of", "render_pieces"]
+__all__ = ["MARKERS", "MISSING", "lookup", "path_of", "pieces_of", "render_pieces"]
 
 MISSING = object()  # the lookup did not find everything: ask Jinja
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _PATH = re.compile(rf"\s*({_NAME}(?:\.{_NAME})*)\s*")
 _OUTPUT = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-_MARKERS = ("{{", "}}", "{%", "%}", "{#", "#}")
+MARKERS = ("{{", "}}", "{%", "%}", "{#", "#}")  # what makes text a template
 # Words Jinja reads as constants or operators, never as names.
 _RESERVED = frozenset({"true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if", "else"})
 
@@ -52,14 +52,14 @@ def pieces_of(template: str) -> tuple[Piece, ...] | None:
     for found in _OUTPUT.finditer(template):
         literal = template[at : found.start()]
         path = path_of(found.group(1))
-        if path is None or any(marker in literal for marker in _MARKERS):
+        if path is None or any(marker in literal for marker in MARKERS):
             return None
         if literal:
             pieces.append(literal)
         pieces.append(path)
         at = found.end()
     rest = template[at:]
-    if any(marker in rest for marker in _MARKERS):
+    if any(marker in rest for marker in MARKERS):
         return None
     if rest:
         pieces.append(rest)

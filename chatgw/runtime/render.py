@@ -16,7 +16,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from chatgw import formats
 from chatgw.errors import RenderError
-from chatgw.runtime._lookups import MISSING, lookup, path_of, pieces_of, render_pieces
+from chatgw.runtime._lookups import MARKERS, MISSING, lookup, path_of, pieces_of, render_pieces
 
 
 # What one render may make. Jinja's sandbox bounds `range()` but not arithmetic or output:
@@ -66,7 +66,6 @@ def _finalize(value: Any) -> Any:
 
 _ENV = _Environment(undefined=StrictUndefined, autoescape=False, finalize=_finalize)
 formats.install(_ENV)  # datetime, number, money, ... (chatgw/formats): what validate knows
-_MARKERS = ("{{", "}}", "{%", "%}", "{#", "#}")
 
 
 def render_text(template: str, context: Mapping[str, Any]) -> str:
@@ -76,7 +75,7 @@ def render_text(template: str, context: Mapping[str, Any]) -> str:
         text = render_pieces(pieces, context)
         if text is not MISSING:
             if len(text) > MAX_OUTPUT:  # type: ignore[arg-type]
-                raise RenderError(f"template output is longer than {MAX_OUTPUT} characters")
+                raise _too_long()
             return text  # type: ignore[return-value]
     compiled = _template(template)
     return _guard(lambda: _bounded(compiled, context))
@@ -89,9 +88,13 @@ def _bounded(compiled: Template, context: Mapping[str, Any]) -> str:
     for part in compiled.generate(context):
         size += len(part)
         if size > MAX_OUTPUT:
-            raise RenderError(f"template output is longer than {MAX_OUTPUT} characters")
+            raise _too_long()
         parts.append(part)
     return "".join(parts)
+
+
+def _too_long() -> RenderError:
+    return RenderError(f"template output is longer than {MAX_OUTPUT} characters")
 
 
 def render_value(template: Any, context: Mapping[str, Any]) -> Any:
@@ -104,7 +107,7 @@ def render_value(template: Any, context: Mapping[str, Any]) -> Any:
     expression = _lone_expression(template)
     if expression is not None:
         return evaluate(expression, context)
-    if not any(marker in template for marker in _MARKERS):
+    if not any(marker in template for marker in MARKERS):
         return template
     return render_text(template, context)
 
@@ -173,7 +176,7 @@ def _lone_expression(template: str) -> str | None:
         inner = inner[1:]
     if inner.endswith("-"):
         inner = inner[:-1]
-    if any(marker in inner for marker in _MARKERS) or not inner.strip():
+    if any(marker in inner for marker in MARKERS) or not inner.strip():
         return None
     return inner
 

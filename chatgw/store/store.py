@@ -204,7 +204,7 @@ class Store:
         ]
         if first and self._prepared.joins and _only_inserts(record):
             # The whole turn is one statement: atomic by itself, no BEGIN ... COMMIT around it.
-            writes.append((_INSERT_TAGS, _tag_rows(cid, record.tags, at, set())))
+            writes.append((_INSERT_TAGS, _fresh_tags(None, cid, record.tags, at)))
             with self._autocommit.connect() as connection:
                 self._prepared.execute_all(connection, writes)
             return True
@@ -218,8 +218,7 @@ class Store:
                 if result.rowcount != 1:
                     connection.rollback()
                     return False
-            known: set[str] = set() if first or not record.tags else set(connection.execute(_TAGS, {"_id": cid}).scalars())
-            writes.append((_INSERT_TAGS, _tag_rows(cid, record.tags, at, known)))
+            writes.append((_INSERT_TAGS, _fresh_tags(None if first else connection, cid, record.tags, at)))
             self._prepared.execute_all(connection, writes)
             for run in record.runs:
                 if run.journaled:
@@ -504,14 +503,15 @@ class Store:
     # -- helpers -------------------------------------------------------------------------
 
     def _add_tags(self, connection: Any, conversation_id: str, new: tuple[str, ...], at: float) -> None:
-        if not new:
-            return
-        known = set(connection.execute(_TAGS, {"_id": conversation_id}).scalars())
-        self._prepared.execute_all(connection, [(_INSERT_TAGS, _tag_rows(conversation_id, new, at, known))])
+        self._prepared.execute_all(connection, [(_INSERT_TAGS, _fresh_tags(connection, conversation_id, new, at))])
 
 
-def _tag_rows(conversation_id: str, new: Iterable[str], at: float, known: set[str]) -> list[dict[str, Any]]:
-    return [{"conversation_id": conversation_id, "tag": tag, "at": at} for tag in dict.fromkeys(new) if tag not in known]
+def _fresh_tags(connection: Any, conversation_id: str, new: Iterable[str], at: float) -> list[dict[str, Any]]:
+    """Rows for the tags of `new` the conversation does not have yet (`connection` None: a new
+    conversation, which has none, so nothing is read)."""
+    new = dict.fromkeys(new)
+    known = set() if connection is None or not new else set(connection.execute(_TAGS, {"_id": conversation_id}).scalars())
+    return [{"conversation_id": conversation_id, "tag": tag, "at": at} for tag in new if tag not in known]
 
 
 def _only_inserts(record: TurnRecord) -> bool:
